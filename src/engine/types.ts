@@ -194,3 +194,31 @@ export interface Position {
 }
 
 export type NodeStatus = 'idle' | 'queued' | 'running' | 'cached' | 'ok' | 'error';
+
+/** A node as stored in a graph. Placeholder nodes (unknown type) keep everything. */
+export interface GraphNode {
+  readonly id: string;
+  readonly type: string;
+  /** Explicitly set params, in file order; defaults are not stored. */
+  readonly params: Readonly<Record<string, unknown>>;
+  readonly position: Position;
+  /** Unknown keys of the node object in the file, preserved and written back. */
+  readonly extra: Readonly<Record<string, unknown>>;
+}
+
+export interface Edge {
+  readonly from: PortRef;
+  readonly to: PortRef;
+  /** Unknown keys of the edge object in the file, preserved and written back. */
+  readonly extra?: Readonly<Record<string, unknown>>;
+}
+
+/** What the evaluator needs from a graph (implemented by `Graph` in graph.ts). */
+export interface GraphReadModel {
+  getNode(id: string): GraphNode | undefined;
+  /** Node ids in insertion order. */
+  nodeIds(): readonly string[];
+  readonly edges: readonly Edge[];
+  /** The edge feeding an input port, if any. */
+  edgeInto(node: string, port: string): Edge | undefined;
+}

@@ -1,0 +1,16 @@
+/** The node catalogue: every node kind, listed explicitly (nothing registers on import). */
+import type { AnyNodeDefinition } from '../engine/types';
+import { NodeRegistry } from '../engine/registry';
+// --- io (image.load, image.save) ---
+// --- filters ---
+// --- noise, generate, metrics, image ops ---
+
+export const allNodes: readonly AnyNodeDefinition[] = [
+  // --- io list ---
+  // --- filters list ---
+  // --- noise, generate, metrics, image ops list ---
+];
+
+export function createRegistry(extra: readonly AnyNodeDefinition[] = []): NodeRegistry {
+  return new NodeRegistry([...allNodes, ...extra]);
+}
