@@ -5,6 +5,7 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     exclude: ['test/e2e/**', 'node_modules/**'],
     environment: 'node',
+    reporters: ['default', ['json', { outputFile: 'tmp/vitest-report.json' }]],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
