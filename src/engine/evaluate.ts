@@ -1,0 +1,618 @@
+/**
+ * The evaluator (DESIGN.md §4): lazy pull over a graph, a signature cache that owns its
+ * tensors, async resource loads, cancellation by newer requests, per-node status events.
+ *
+ * Ownership: cache entries own their tensors. A result pins the entries it exposes until
+ * release(). Outputs that are not fresh tensors of the node's compute (an input, a resource
+ * tensor) are cloned, so no tensor is owned twice. Load resources are shared by every node
+ * with the same (type, version, params) and disposed on clearCache()/dispose() or when no
+ * node of the last evaluated graph uses them any more.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { Tensor } from '@tensorflow/tfjs-core';
+import { TensorCache, DEFAULT_CACHE_BUDGET_BYTES, type CacheEntry } from './cache';
+import { Cancelled, GraphError, NodeExecutionError } from './errors';
+import { effectiveParams, hasOwn, validateParams } from './params';
+import type { NodeRegistry } from './registry';
+import { hashValue, inputSignature, nodeSignature } from './signature';
+import type { AnyNodeDefinition, GraphReadModel, Host, NodeStatus, OutputValue, Resource, Value } from './types';
+
+export type Target = string | { node: string; port?: string };
+
+export type EngineEvent =
+  | { type: 'status'; node: string; status: NodeStatus; ms?: number; error?: NodeExecutionError }
+  | { type: 'progress'; done: number; total: number; node?: string };
+
+export interface EvaluateOptions {
+  signal?: AbortSignal;
+  onEvent?: (e: EngineEvent) => void;
+}
+
+export interface EvaluationResult {
+  readonly backend: string;
+  /**
+   * Outputs of every node evaluated in this run (targets and ancestors) that succeeded.
+   * Tensors stay owned by the engine cache and are pinned until release(); clone to keep
+   * them longer. Throws after release().
+   */
+  outputs(node: string): Readonly<Record<string, Value>> | undefined;
+  value(node: string, port: string): Value | undefined;
+  /** Failing nodes AND their descendants (the cause names the failed ancestor). */
+  readonly errors: ReadonlyMap<string, NodeExecutionError>;
+  readonly status: ReadonlyMap<string, NodeStatus>;
+  /** ms per node evaluated in this run (load + compute + readback; a cache hit's lookup time). */
+  readonly timings: ReadonlyMap<string, number>;
+  release(): void;
+}
+
+export interface EngineOptions {
+  registry: NodeRegistry;
+  host: Host;
+  /** Memory budget of the result cache in bytes (default 512 MiB). */
+  cacheBudgetBytes?: number;
+}
+
+/** The cause of a descendant's error: an input comes from a node that failed. */
+export class UpstreamFailure extends Error {
+  override name = 'UpstreamFailure';
+  /** The input port whose value is missing. */
+  readonly port: string;
+  /** The node wired into that port. */
+  readonly upstream: string;
+  /** The node whose own failure started the chain (equals `upstream` for a direct child). */
+  readonly root: string;
+  constructor(port: string, upstream: string, root: string) {
+    super(
+      upstream === root
+        ? `input "${port}" comes from node "${upstream}", which failed`
+        : `input "${port}" comes from node "${upstream}", which failed because node "${root}" failed`,
+    );
+    this.port = port;
+    this.upstream = upstream;
+    this.root = root;
+  }
+}
+
+/** Yield to the event loop (a macrotask) at most this often during a run. */
+const YIELD_EVERY_MS = 10;
+const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
+
+function describe(v: unknown): string {
+  if (v instanceof Tensor) return `a ${v.dtype} tensor of shape [${v.shape.join(', ')}]`;
+  if (typeof v === 'number') return `the number ${v}`;
+  if (v === null) return 'null';
+  return `a value of type ${typeof v}`;
+}
+
+function tensorsOf(values: Readonly<Record<string, unknown>>): Set<Tensor> {
+  const s = new Set<Tensor>();
+  for (const v of Object.values(values)) if (v instanceof Tensor) s.add(v);
+  return s;
+}
+
+interface ResourceRecord {
+  readonly key: string;
+  state: 'pending' | 'ready' | 'dropped';
+  /** Dropped by the engine (clearCache / GC / dispose), not failed. */
+  droppedByEngine: boolean;
+  resource: Resource | undefined;
+  promise: Promise<Resource | undefined>;
+  readonly controller: AbortController;
+}
+
+class Run {
+  readonly controller = new AbortController();
+  cancelled = false;
+  finished = false;
+  done = 0;
+  readonly pinned: CacheEntry[] = [];
+  readonly unfinished: Set<string>;
+  constructor(
+    planned: readonly string[],
+    private readonly onEvent: ((e: EngineEvent) => void) | undefined,
+  ) {
+    this.unfinished = new Set(planned);
+  }
+
+  emit(e: EngineEvent): void {
+    if (this.cancelled || !this.onEvent) return;
+    try {
+      this.onEvent(e);
+    } catch (err) {
+      // A listener's bug must not corrupt the run; surface it asynchronously.
+      queueMicrotask(() => {
+        throw err;
+      });
+    }
+  }
+
+  /** Stops the run at its next boundary; nodes not yet finished go back to idle. */
+  cancel(): void {
+    if (this.cancelled || this.finished) return;
+    for (const id of this.unfinished) this.emit({ type: 'status', node: id, status: 'idle' });
+    this.cancelled = true;
+    this.controller.abort();
+  }
+
+  check(): void {
+    if (this.cancelled) throw new Cancelled();
+  }
+
+  /** Awaits p, or rejects with Cancelled as soon as the run is cancelled. */
+  race<T>(p: Promise<T>): Promise<T> {
+    if (this.cancelled) return Promise.reject(new Cancelled());
+    const signal = this.controller.signal;
+    return new Promise<T>((resolve, reject) => {
+      const onAbort = (): void => reject(new Cancelled());
+      signal.addEventListener('abort', onAbort, { once: true });
+      p.then(
+        (v) => {
+          signal.removeEventListener('abort', onAbort);
+          resolve(v);
+        },
+        (e: unknown) => {
+          signal.removeEventListener('abort', onAbort);
+          reject(e instanceof Error ? e : new Error(String(e)));
+        },
+      );
+    });
+  }
+}
+
+class Result implements EvaluationResult {
+  private released = false;
+  constructor(
+    readonly backend: string,
+    private readonly entries: ReadonlyMap<string, CacheEntry>,
+    readonly errors: ReadonlyMap<string, NodeExecutionError>,
+    readonly status: ReadonlyMap<string, NodeStatus>,
+    readonly timings: ReadonlyMap<string, number>,
+    private readonly onRelease: (r: Result) => void,
+  ) {}
+
+  outputs(node: string): Readonly<Record<string, Value>> | undefined {
+    if (this.released) throw new Error(`evaluation result was released; outputs of node "${node}" are no longer available`);
+    return this.entries.get(node)?.outputs;
+  }
+
+  value(node: string, port: string): Value | undefined {
+    const o = this.outputs(node);
+    return o && hasOwn(o, port) ? o[port] : undefined;
+  }
+
+  get isReleased(): boolean {
+    return this.released;
+  }
+
+  release(): void {
+    if (this.released) return;
+    this.released = true;
+    this.onRelease(this);
+  }
+
+  /** The engine went away: the result is dead without unpinning anything. */
+  invalidate(): void {
+    this.released = true;
+  }
+}
+
+interface NodeOutcome {
+  entry: CacheEntry;
+  sig: string;
+  hit: boolean;
+}
+
+export class Engine {
+  readonly stats = { computes: 0, loads: 0, hits: 0 };
+  private readonly registry: NodeRegistry;
+  private readonly host: Host;
+  private readonly cache: TensorCache;
+  private readonly resources = new Map<string, ResourceRecord>();
+  private readonly live = new Map<Result, CacheEntry[]>();
+  private current: Run | null = null;
+  private lastBackend: string | undefined;
+  private lastYield = 0;
+  private disposed = false;
+
+  constructor(opts: EngineOptions) {
+    if (!opts?.registry) throw new Error('Engine: options.registry is required');
+    if (!opts.host) throw new Error('Engine: options.host is required');
+    this.registry = opts.registry;
+    this.host = opts.host;
+    this.cache = new TensorCache(opts.cacheBudgetBytes ?? DEFAULT_CACHE_BUDGET_BYTES);
+  }
+
+  cacheInfo(): { entries: number; bytes: number; budget: number } {
+    return { entries: this.cache.size, bytes: this.cache.bytes, budget: this.cache.budget };
+  }
+
+  /** Disposes every unpinned cached tensor (pinned ones when released) and every load resource. */
+  clearCache(): void {
+    this.cache.clear();
+    for (const rec of [...this.resources.values()]) this.dropResource(rec);
+  }
+
+  /** Cancels the running evaluation, disposes every tensor and resource; the engine is unusable after. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.current?.cancel();
+    for (const r of this.live.keys()) r.invalidate();
+    this.live.clear();
+    this.cache.disposeAll();
+    for (const rec of [...this.resources.values()]) this.dropResource(rec);
+    this.disposed = true;
+  }
+
+  /**
+   * Lazily computes only the ancestors of targets. A newer evaluate() call cancels the older
+   * one, whose promise rejects with Cancelled. Unknown target → GraphError.
+   */
+  async evaluate(graph: GraphReadModel, targets: readonly Target[], opts: EvaluateOptions = {}): Promise<EvaluationResult> {
+    if (this.disposed) throw new Error('Engine.evaluate: the engine was disposed');
+    const planned = this.plan(graph, targets);
+    this.current?.cancel();
+    const run = new Run(planned, opts.onEvent);
+    this.current = run;
+    const signal = opts.signal;
+    const onAbort = (): void => run.cancel();
+    if (signal) {
+      if (signal.aborted) run.cancel();
+      else signal.addEventListener('abort', onAbort, { once: true });
+    }
+    try {
+      return await this.execute(run, graph, planned);
+    } catch (e) {
+      for (const entry of run.pinned) this.cache.unpin(entry);
+      run.pinned.length = 0;
+      if (run.cancelled) throw e instanceof Cancelled ? e : new Cancelled();
+      throw e;
+    } finally {
+      run.finished = true;
+      signal?.removeEventListener('abort', onAbort);
+      if (this.current === run) this.current = null;
+    }
+  }
+
+  /** Ancestors of the targets (and the targets), each after all of its inputs. */
+  private plan(graph: GraphReadModel, targets: readonly Target[]): string[] {
+    if (!Array.isArray(targets)) throw new GraphError('evaluate: targets must be an array of node ids or { node, port }');
+    const roots: string[] = [];
+    for (const t of targets) {
+      const id: unknown = typeof t === 'string' ? t : (t as { node?: unknown } | null)?.node;
+      const node = typeof id === 'string' ? graph.getNode(id) : undefined;
+      if (typeof id !== 'string' || !node) throw new GraphError(`evaluate: unknown target node ${JSON.stringify(id)}`);
+      if (typeof t !== 'string' && t.port !== undefined) {
+        const def = this.registry.get(node.type);
+        if (def && !hasOwn(def.outputs, t.port)) {
+          throw new GraphError(`evaluate: target node "${id}" (${node.type}) has no output "${t.port}" (outputs: ${Object.keys(def.outputs).join(', ') || 'none'})`);
+        }
+      }
+      roots.push(id);
+    }
+    const parentsOf = (id: string): string[] => {
+      const node = graph.getNode(id);
+      const def = node && this.registry.get(node.type);
+      if (!def) return [];
+      const ps: string[] = [];
+      for (const port of Object.keys(def.inputs)) {
+        const e = graph.edgeInto(id, port);
+        if (e && graph.getNode(e.from.node)) ps.push(e.from.node);
+      }
+      return ps;
+    };
+    const order: string[] = [];
+    const state = new Map<string, 'visiting' | 'done'>();
+    for (const root of roots) {
+      if (state.has(root)) continue;
+      state.set(root, 'visiting');
+      const stack: { id: string; parents: string[]; i: number }[] = [{ id: root, parents: parentsOf(root), i: 0 }];
+      while (stack.length > 0) {
+        const top = stack[stack.length - 1]!;
+        if (top.i < top.parents.length) {
+          const p = top.parents[top.i++]!;
+          const s = state.get(p);
+          if (s === 'done') continue;
+          if (s === 'visiting') throw new GraphError(`evaluate: the graph has a cycle through node "${p}"`);
+          state.set(p, 'visiting');
+          stack.push({ id: p, parents: parentsOf(p), i: 0 });
+        } else {
+          stack.pop();
+          state.set(top.id, 'done');
+          order.push(top.id);
+        }
+      }
+    }
+    return order;
+  }
+
+  private async execute(run: Run, graph: GraphReadModel, planned: readonly string[]): Promise<EvaluationResult> {
+    run.check();
+    const backend = tf.getBackend();
+    // Cached tensors belong to the backend that made them: a switch starts afresh.
+    if (this.lastBackend !== undefined && this.lastBackend !== backend) this.clearCache();
+    this.lastBackend = backend;
+
+    const total = planned.length;
+    for (const id of planned) run.emit({ type: 'status', node: id, status: 'queued' });
+    run.emit({ type: 'progress', done: 0, total });
+
+    const entries = new Map<string, CacheEntry>();
+    const sigs = new Map<string, string>();
+    const errors = new Map<string, NodeExecutionError>();
+    const roots = new Map<string, string>();
+    const status = new Map<string, NodeStatus>();
+    const timings = new Map<string, number>();
+    for (const id of planned) status.set(id, 'queued');
+
+    for (const id of planned) {
+      run.check();
+      await this.yieldTurn();
+      run.check();
+      const t0 = now();
+      status.set(id, 'running');
+      run.emit({ type: 'status', node: id, status: 'running' });
+      const info = { type: graph.getNode(id)?.type ?? '?', params: (graph.getNode(id)?.params ?? {}) as Readonly<Record<string, unknown>> };
+      let st: NodeStatus;
+      let error: NodeExecutionError | undefined;
+      try {
+        const out = await this.evaluateNode(run, graph, id, entries, sigs, roots, info, total);
+        this.cache.pin(out.entry);
+        run.pinned.push(out.entry);
+        entries.set(id, out.entry);
+        sigs.set(id, out.sig);
+        st = out.hit ? 'cached' : 'ok';
+      } catch (e) {
+        if (e instanceof Cancelled || run.cancelled) throw e instanceof Cancelled ? e : new Cancelled();
+        error = e instanceof NodeExecutionError ? e : new NodeExecutionError(id, info.type, info.params, e);
+        const cause = error.cause;
+        roots.set(id, cause instanceof UpstreamFailure ? cause.root : id);
+        errors.set(id, error);
+        st = 'error';
+      }
+      const ms = now() - t0;
+      timings.set(id, ms);
+      status.set(id, st);
+      run.unfinished.delete(id);
+      run.done++;
+      run.emit(error ? { type: 'status', node: id, status: st, ms, error } : { type: 'status', node: id, status: st, ms });
+      run.emit({ type: 'progress', done: run.done, total, node: id });
+    }
+    run.check();
+    run.finished = true;
+
+    this.collectResources(graph);
+    const pinned = [...run.pinned];
+    run.pinned.length = 0;
+    const result = new Result(backend, entries, errors, status, timings, (r) => this.releaseResult(r));
+    this.live.set(result, pinned);
+    this.cache.evictToBudget();
+    return result;
+  }
+
+  private releaseResult(r: Result): void {
+    const pinned = this.live.get(r);
+    if (!pinned) return;
+    this.live.delete(r);
+    for (const e of pinned) this.cache.unpin(e);
+    this.cache.evictToBudget();
+  }
+
+  private async yieldTurn(): Promise<void> {
+    if (now() - this.lastYield >= YIELD_EVERY_MS) {
+      await new Promise<void>((resolve) => setTimeout(resolve, 0));
+      this.lastYield = now();
+    } else {
+      await Promise.resolve();
+    }
+  }
+
+  private async evaluateNode(
+    run: Run,
+    graph: GraphReadModel,
+    id: string,
+    entries: ReadonlyMap<string, CacheEntry>,
+    sigs: ReadonlyMap<string, string>,
+    roots: ReadonlyMap<string, string>,
+    info: { type: string; params: Readonly<Record<string, unknown>> },
+    total: number,
+  ): Promise<NodeOutcome> {
+    const node = graph.getNode(id);
+    if (!node) throw new Error(`node "${id}" is not in the graph`);
+    const def = this.registry.get(node.type);
+    if (!def) throw new Error(`unknown node type ${node.type} (placeholder kept)`);
+
+    const problems = validateParams(def, node.params);
+    if (problems.length > 0) {
+      throw new Error(
+        problems.map((p) => (p.param && !p.message.includes(`"${p.param}"`) ? `parameter "${p.param}": ${p.message}` : p.message)).join('; '),
+      );
+    }
+    const params = effectiveParams(def, node.params);
+    info.params = params;
+
+    const inputs: Record<string, Value | undefined> = {};
+    const inSigs: Record<string, string | null> = {};
+    for (const [port, spec] of Object.entries(def.inputs)) {
+      const edge = graph.edgeInto(id, port);
+      if (!edge) {
+        if (!spec.optional) throw new Error(`input "${port}" is not connected`);
+        inputs[port] = undefined;
+        inSigs[port] = null;
+        continue;
+      }
+      const up = edge.from.node;
+      const root = roots.get(up);
+      if (root !== undefined) throw new UpstreamFailure(port, up, root);
+      const upEntry = entries.get(up);
+      const upSig = sigs.get(up);
+      if (!upEntry || upSig === undefined) {
+        throw new Error(graph.getNode(up) ? `input "${port}": node "${up}" was not evaluated` : `input "${port}" comes from node "${up}", which does not exist`);
+      }
+      if (!hasOwn(upEntry.outputs, edge.from.port)) {
+        throw new Error(`input "${port}" is wired to output "${edge.from.port}" of node "${up}", which has no such output`);
+      }
+      const v = upEntry.outputs[edge.from.port]!;
+      if ((spec.type === 'number') !== (typeof v === 'number')) {
+        throw new Error(`input "${port}" (${spec.type}) got ${describe(v)} from output "${edge.from.port}" of node "${up}"`);
+      }
+      inputs[port] = v;
+      inSigs[port] = inputSignature(upSig, edge.from.port);
+    }
+
+    let resource: Resource | undefined;
+    if (def.load) {
+      resource = await this.getResource(run, def, params, id, total);
+      run.check();
+    }
+    const sig = nodeSignature(def.type, def.version, params, inSigs, resource?.signature);
+    const hit = this.cache.get(sig);
+    if (hit) {
+      this.stats.hits++;
+      return { entry: hit, sig, hit: true };
+    }
+    this.stats.computes++;
+    const entry = await this.computeNode(def, id, inputs, params, resource, sig);
+    return { entry, sig, hit: false };
+  }
+
+  /** Runs compute inside tf.tidy, checks and reads back its outputs, and caches them. */
+  private async computeNode(
+    def: AnyNodeDefinition,
+    id: string,
+    inputs: Readonly<Record<string, Value | undefined>>,
+    params: Readonly<Record<string, unknown>>,
+    resource: Resource | undefined,
+    sig: string,
+  ): Promise<CacheEntry> {
+    const t0 = now();
+    // Tensor ids grow monotonically: anything below firstNew existed before compute (inputs,
+    // resources) and is cloned so that the cache owns every tensor it holds exactly once.
+    const probe = tf.scalar(0);
+    const firstNew = probe.id + 1;
+    probe.dispose();
+    const backend = tf.getBackend();
+    const produced = tf.tidy(() => {
+      const out: unknown = def.compute({ nodeId: id, inputs, params: params as never, resource, backend });
+      if (out === null || typeof out !== 'object' || out instanceof Tensor) {
+        throw new Error(`compute returned ${describe(out)}, expected an object of outputs (${Object.keys(def.outputs).join(', ')})`);
+      }
+      const res: Record<string, OutputValue> = {};
+      for (const [k, v] of Object.entries(out as Record<string, unknown>)) {
+        res[k] = (v instanceof Tensor && !v.isDisposed && v.id < firstNew ? tf.clone(v) : v) as OutputValue;
+      }
+      return res;
+    });
+
+    const owned = tensorsOf(produced);
+    try {
+      const outputs: Record<string, Value> = {};
+      for (const [port, spec] of Object.entries(def.outputs)) {
+        const v: unknown = hasOwn(produced, port) ? produced[port] : undefined;
+        if (v === undefined) throw new Error(`compute did not return output "${port}"`);
+        if (v instanceof Tensor && v.isDisposed) throw new Error(`output "${port}" was disposed inside compute`);
+        if (spec.type === 'number') {
+          if (typeof v === 'number') {
+            outputs[port] = v;
+          } else if (v instanceof Tensor) {
+            if (v.size !== 1) throw new Error(`output "${port}" is a number but compute returned ${describe(v)}`);
+            const data = await v.data();
+            outputs[port] = Number(data[0]);
+          } else {
+            throw new Error(`output "${port}" must be a number or a rank-0 tensor, got ${describe(v)}`);
+          }
+        } else {
+          if (!(v instanceof Tensor)) throw new Error(`output "${port}" (${spec.type}) must be a tensor, got ${describe(v)}`);
+          outputs[port] = v;
+        }
+      }
+      const kept = tensorsOf(outputs);
+      for (const t of kept) owned.delete(t);
+      return this.cache.set(sig, outputs, now() - t0);
+    } finally {
+      // Number tensors, undeclared outputs, or everything when a check failed.
+      for (const t of owned) if (!t.isDisposed) t.dispose();
+    }
+  }
+
+  private resourceKey(def: AnyNodeDefinition, params: Readonly<Record<string, unknown>>): string {
+    return hashValue({ t: def.type, v: def.version, p: params });
+  }
+
+  /** The shared resource of (type, version, params), loading it if needed. */
+  private async getResource(run: Run, def: AnyNodeDefinition, params: Record<string, unknown>, nodeId: string, total: number): Promise<Resource | undefined> {
+    const key = this.resourceKey(def, params);
+    for (let attempt = 0; attempt < 3; attempt++) {
+      let rec = this.resources.get(key);
+      if (rec?.state === 'ready') return rec.resource;
+      rec ??= this.startLoad(key, def, params, nodeId, run, total);
+      try {
+        const resource = await run.race(rec.promise);
+        if (rec.state === 'ready') return resource;
+      } catch (e) {
+        if (e instanceof Cancelled || !rec.droppedByEngine) throw e;
+      }
+      // The cache was cleared while this resource loaded: load it again.
+    }
+    throw new Error('its resource was released while loading, three times in a row');
+  }
+
+  private startLoad(key: string, def: AnyNodeDefinition, params: Record<string, unknown>, nodeId: string, run: Run, total: number): ResourceRecord {
+    const controller = new AbortController();
+    const rec: ResourceRecord = { key, state: 'pending', droppedByEngine: false, resource: undefined, promise: Promise.resolve(undefined), controller };
+    this.stats.loads++;
+    const load = def.load!.bind(def);
+    rec.promise = (async () =>
+      (await load(params as never, {
+        host: this.host,
+        nodeId,
+        signal: controller.signal,
+        onProgress: (f: number) => {
+          if (Number.isFinite(f)) run.emit({ type: 'progress', done: run.done + Math.min(1, Math.max(0, f)), total, node: nodeId });
+        },
+      })) as Resource | undefined)().then(
+      (r) => {
+        if (rec.state === 'dropped') {
+          r?.dispose();
+        } else {
+          rec.state = 'ready';
+          rec.resource = r;
+        }
+        return r;
+      },
+      (e: unknown) => {
+        if (this.resources.get(key) === rec) this.resources.delete(key);
+        rec.state = 'dropped';
+        throw e;
+      },
+    );
+    // Nobody may be waiting (the run was cancelled): never an unhandled rejection.
+    rec.promise.catch(() => undefined);
+    this.resources.set(key, rec);
+    return rec;
+  }
+
+  private dropResource(rec: ResourceRecord): void {
+    if (this.resources.get(rec.key) === rec) this.resources.delete(rec.key);
+    if (rec.state === 'dropped') return;
+    const wasReady = rec.state === 'ready';
+    rec.state = 'dropped';
+    rec.droppedByEngine = true;
+    rec.controller.abort();
+    if (wasReady) rec.resource?.dispose();
+    // A pending load disposes its resource when it settles.
+  }
+
+  /** Disposes resources that no node of the graph uses any more. */
+  private collectResources(graph: GraphReadModel): void {
+    if (this.resources.size === 0) return;
+    const keep = new Set<string>();
+    for (const id of graph.nodeIds()) {
+      const node = graph.getNode(id);
+      const def = node && this.registry.get(node.type);
+      if (!node || !def?.load) continue;
+      if (validateParams(def, node.params).length > 0) continue;
+      keep.add(this.resourceKey(def, effectiveParams(def, node.params)));
+    }
+    for (const rec of [...this.resources.values()]) if (!keep.has(rec.key)) this.dropResource(rec);
+  }
+}
