@@ -1,7 +1,7 @@
-import type { AnyNodeDefinition, ParamSpec } from './types';
+import type { AnyNodeDefinition, ParamSpec, ParamSpecs, ParamValues } from './types';
 
 export const SEED_MAX = 0xffffffff;
-const DEFAULT_KERNEL_MAX = 31;
+export const DEFAULT_KERNEL_MAX = 31;
 
 function fmt(v: unknown): string {
   if (typeof v === 'number') return Number.isNaN(v) ? 'NaN' : String(v);
@@ -90,12 +90,12 @@ export function hasOwn(o: object, key: string): boolean {
  * Explicit params merged over defaults. Throws nothing; callers validate with
  * `validateParams` first.
  */
-export function effectiveParams(def: AnyNodeDefinition, explicit: Readonly<Record<string, unknown>>): Record<string, unknown> {
-  const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+export function effectiveParams(def: AnyNodeDefinition, explicit: Readonly<Record<string, unknown>>): ParamValues<ParamSpecs> {
+  const out = Object.create(null) as Record<string, unknown>;
   for (const [name, spec] of Object.entries(def.params as Record<string, ParamSpec>)) {
     out[name] = hasOwn(explicit, name) ? explicit[name] : cloneDefault(spec);
   }
-  return out;
+  return out as ParamValues<ParamSpecs>;
 }
 
 /**
@@ -116,7 +116,7 @@ export function validateParams(
     if (reason) problems.push({ param: name, message: reason });
   }
   if (problems.length === 0 && def.check) {
-    const reason = def.check(effectiveParams(def, explicit) as never);
+    const reason = def.check(effectiveParams(def, explicit));
     if (reason) problems.push({ param: null, message: reason });
   }
   return problems;

@@ -1,0 +1,179 @@
+/**
+ * `npm run bench`: per-node medians by backend and image size, the re-evaluation after a
+ * one-parameter change against a full run, and our/peer ratios where Debian's
+ * python3-opencv / python3-skimage are installed. Not a test: it prints a table.
+ *
+ * Options: --backends cpu,wasm,webgpu (default: wasm,cpu; webgpu is the SwiftShader software
+ * adapter here, add it explicitly) --sizes 256,512,1024 --reps N
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { activateNodeBackend } from '../src/cli/tfNode';
+import type { BackendName } from '../src/engine/backend';
+import { effectiveParams } from '../src/engine/params';
+import type { AnyNodeDefinition, Host, Value } from '../src/engine/types';
+import { Engine } from '../src/engine/evaluate';
+import { Graph } from '../src/engine/graph';
+import { createRegistry } from '../src/nodes';
+
+function arg(name: string, dflt: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : dflt;
+}
+const backends = arg('backends', 'wasm,cpu').split(',') as BackendName[];
+const sizes = arg('sizes', '256,512,1024').split(',').map(Number);
+const repsArg = Number(arg('reps', '0'));
+const registry = createRegistry();
+
+function def(type: string): AnyNodeDefinition {
+  const d = registry.get(type);
+  if (!d) throw new Error(`bench: node type ${type} missing`);
+  return d;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+async function readAll(out: Record<string, unknown>): Promise<void> {
+  for (const v of Object.values(out)) if (v instanceof tf.Tensor) await v.data();
+}
+
+/** Median ms of compute + readback of one node on the active backend. */
+async function timeNode(type: string, inputs: Record<string, Value>, params: Record<string, unknown>, reps: number): Promise<number> {
+  const d = def(type);
+  const p = effectiveParams(d, params);
+  const run = async (): Promise<number> => {
+    const t0 = performance.now();
+    const out = tf.tidy(() => d.compute({ nodeId: 'bench', inputs, params: p, resource: undefined, backend: tf.getBackend() }) as tf.TensorContainer) as Record<string, unknown>;
+    await readAll(out);
+    const ms = performance.now() - t0;
+    tf.dispose(out as tf.TensorContainer);
+    return ms;
+  };
+  await run(); // warm-up (shader compilation, kernel setup)
+  const ts: number[] = [];
+  for (let i = 0; i < reps; i++) ts.push(await run());
+  return median(ts);
+}
+
+function seededImage(n: number, seed: number): tf.Tensor3D {
+  return tf.randomUniform([n, n, 3], 0, 1, 'float32', seed) as tf.Tensor3D;
+}
+
+interface Row { op: string; size: number; backend: string; ms: number }
+
+async function nodeRows(): Promise<Row[]> {
+  const rows: Row[] = [];
+  for (const b of backends) {
+    if (!(await activateNodeBackend(b))) {
+      console.error(`(backend ${b} unavailable, skipped)`);
+      continue;
+    }
+    for (const n of sizes) {
+      const reps = repsArg || (b === 'wasm' ? (n <= 512 ? 9 : 5) : 3);
+      const a = seededImage(n, 1);
+      const noisy = tf.tidy(() => tf.clipByValue(tf.add(a, tf.randomNormal(a.shape, 0, 0.1, 'float32', 2)), 0, 1)) as tf.Tensor3D;
+      const ops: [string, string, Record<string, Value>, Record<string, unknown>][] = [
+        ['gaussianBlur', 'filter.gaussianBlur', { image: a }, { sigma: 3 }],
+        ['median', 'filter.median', { image: a }, { size: 5 }],
+        ['ssim', 'metric.ssim', { a, b: noisy }, {}],
+      ];
+      for (const [op, type, inputs, params] of ops) {
+        const ms = await timeNode(type, inputs, params, reps);
+        rows.push({ op, size: n, backend: b, ms });
+        console.error(`  ${b} ${op} ${n}²: ${ms.toFixed(1)} ms`);
+      }
+      tf.dispose([a, noisy]);
+    }
+  }
+  return rows;
+}
+
+const host: Host = {
+  readSource: () => Promise.reject(new Error('bench graphs load no files')),
+  limits: { maxImageSide: 8192 },
+};
+
+/** 8-node chain: generate → 7 image nodes; change a param of the last node. */
+async function chainRows(): Promise<{ backend: string; size: number; full: number; reeval: number }[]> {
+  const out: { backend: string; size: number; full: number; reeval: number }[] = [];
+  for (const b of backends) {
+    if (!(await activateNodeBackend(b))) continue;
+    const n = 512;
+    const g = new Graph(registry, { name: 'bench chain' });
+    g.addNode({ id: 'src', type: 'generate.noise', params: { width: n, height: n, channels: 'rgb', distribution: 'uniform', low: 0, high: 1, seed: 1 } });
+    const chain: [string, string, Record<string, unknown>][] = [
+      ['n1', 'noise.gaussian', { sigma: 0.1, seed: 3 }],
+      ['n2', 'filter.gaussianBlur', { sigma: 1 }],
+      ['n3', 'filter.median', { size: 3 }],
+      ['n4', 'filter.boxBlur', { size: 3 }],
+      ['n5', 'filter.unsharpMask', { radius: 1, amount: 1 }],
+      ['n6', 'image.grayscale', {}],
+      ['n7', 'filter.gaussianBlur', { sigma: 0.8 }],
+    ];
+    let prev = 'src';
+    for (const [id, type, params] of chain) {
+      g.addNode({ id, type, params });
+      g.connect({ node: prev, port: 'image' }, { node: id, port: 'image' });
+      prev = id;
+    }
+    const engine = new Engine({ registry, host });
+    const fulls: number[] = [];
+    const reevals: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      engine.clearCache();
+      let t0 = performance.now();
+      (await engine.evaluate(g, [prev])).release();
+      fulls.push(performance.now() - t0);
+      // Change one param of the last node: only it recomputes.
+      g.setParam(prev, 'sigma', 0.8 + 0.1 * (i + 1));
+      t0 = performance.now();
+      (await engine.evaluate(g, [prev])).release();
+      reevals.push(performance.now() - t0);
+    }
+    engine.dispose();
+    out.push({ backend: b, size: n, full: median(fulls), reeval: median(reevals) });
+  }
+  return out;
+}
+
+function peerTimes(): Record<string, number> | null {
+  const py = '/usr/bin/python3';
+  if (!existsSync(py)) return null;
+  const probe = spawnSync(py, ['-c', 'import cv2, skimage'], { encoding: 'utf8' });
+  if (probe.status !== 0) return null;
+  const r = spawnSync(py, ['scripts/bench_peer.py', ...sizes.map(String)], { encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: '1' } });
+  if (r.status !== 0) {
+    console.error(`peer benchmark failed: ${r.stderr.trim().split('\n').pop()}`);
+    return null;
+  }
+  return JSON.parse(r.stdout) as Record<string, number>;
+}
+
+async function main(): Promise<void> {
+  console.error(`pixel-loom bench: backends ${backends.join(', ')}; sizes ${sizes.join(', ')}`);
+  const rows = await nodeRows();
+  const chain = await chainRows();
+  const peer = peerTimes();
+
+  console.log('\n| op | size | backend | ours (ms, median) | peer (ms) | ours/peer |');
+  console.log('|---|---|---|---|---|---|');
+  for (const r of rows) {
+    const p = peer?.[`${r.op}@${r.size}`];
+    const peerName = r.op === 'ssim' ? 'skimage' : 'OpenCV';
+    console.log(`| ${r.op} | ${r.size}² | ${r.backend} | ${r.ms.toFixed(1)} | ${p !== undefined ? `${p.toFixed(1)} (${peerName})` : '—'} | ${p !== undefined ? (r.ms / p).toFixed(2) : '—'} |`);
+  }
+  if (!peer) console.log('\n(peer not measured: install Debian python3-opencv and python3-skimage)');
+  console.log('\n| 8-node chain, 512² | backend | full run (ms) | re-eval after last-node param change (ms) | ratio |');
+  console.log('|---|---|---|---|---|');
+  for (const c of chain) console.log(`| chain | ${c.backend} | ${c.full.toFixed(1)} | ${c.reeval.toFixed(1)} | ${(c.reeval / c.full).toFixed(3)} |`);
+  process.exit(0);
+}
+
+main().catch((e: unknown) => {
+  console.error(`bench failed: ${e instanceof Error ? e.message : String(e)}`);
+  process.exit(1);
+});
