@@ -104,6 +104,8 @@ export type OutputValue = Tensor | number;
 export interface HostLimits {
   /** Largest accepted width or height of an image, in pixels (default 8192). */
   readonly maxImageSide: number;
+  /** How the user raises the limits, appended to limit errors (CLI: `raise it with --max-size`). */
+  readonly hint?: string;
 }
 
 /**

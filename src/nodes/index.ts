@@ -2,11 +2,15 @@
 import type { AnyNodeDefinition } from '../engine/types';
 import { NodeRegistry } from '../engine/registry';
 // --- io (image.load, image.save) ---
+import { imageLoad } from './imageLoad';
+import { imageSave } from './imageSave';
 // --- filters ---
 // --- noise, generate, metrics, image ops ---
 
 export const allNodes: readonly AnyNodeDefinition[] = [
   // --- io list ---
+  imageLoad,
+  imageSave,
   // --- filters list ---
   // --- noise, generate, metrics, image ops list ---
 ];
