@@ -1,0 +1,91 @@
+/**
+ * Graph file migrations (DESIGN.md §2: loading runs migrate → validate → graph).
+ *
+ * The list is append-only: to introduce format version N+1, bump FORMAT_VERSION and append
+ * one `{ from: N, to: N + 1, description, migrate }` entry. Never edit or reorder an
+ * existing entry — files written by old versions must keep loading the same way.
+ * A migration is a pure function on plain JSON: it receives a private deep copy of the
+ * document at version `from` and returns the document at version `to` (the runner sets
+ * `version`; the migration does not need to).
+ */
+import { cloneData, describe, isPlainObject, setOwn } from './checks';
+import { GraphFileError } from './errors';
+
+/** The graph file format version this build writes and reads natively. */
+export const FORMAT_VERSION = 1;
+
+export type JsonDocument = Record<string, unknown>;
+
+export interface Migration {
+  readonly from: number;
+  readonly to: number;
+  /** One line saying what changed, e.g. `rename noise.gaussian param "std" to "sigma"`. */
+  readonly description: string;
+  readonly migrate: (doc: JsonDocument) => JsonDocument;
+}
+
+/** Every migration ever shipped, oldest first. Version 1 is the first format: none yet. */
+export const MIGRATIONS: readonly Migration[] = [];
+
+/**
+ * Checks that a migration list is a contiguous chain `from → from + 1` ending at `target`.
+ * Returns the problems (empty when consistent); the test suite runs it on MIGRATIONS.
+ */
+export function migrationChainProblems(migrations: readonly Migration[], target = FORMAT_VERSION): string[] {
+  const problems: string[] = [];
+  migrations.forEach((m, i) => {
+    if (!Number.isInteger(m.from) || m.to !== m.from + 1) problems.push(`migration ${i} (${m.from} → ${m.to}) must go from an integer version to the next one`);
+    const prev = migrations[i - 1];
+    if (prev && m.from !== prev.to) problems.push(`migration ${i} starts at ${m.from} but migration ${i - 1} ends at ${prev.to}`);
+  });
+  const last = migrations[migrations.length - 1];
+  if (last && last.to !== target) problems.push(`the last migration ends at ${last.to}, not at the current version ${target}`);
+  return problems;
+}
+
+/**
+ * Brings a parsed document up to `target` (default FORMAT_VERSION) by running the
+ * migrations from its `version` on, in order. Returns the input itself when it is already
+ * current. Throws GraphFileError (path `version`) when the version is missing or invalid,
+ * newer than `target` ("update pixel-loom"), or older than any migration can handle.
+ */
+export function migrateDocument(doc: JsonDocument, migrations: readonly Migration[] = MIGRATIONS, target = FORMAT_VERSION): JsonDocument {
+  if (!isPlainObject(doc)) throw new GraphFileError([{ path: '', message: `expected a JSON object, got ${describe(doc)}` }]);
+  const version = Object.prototype.hasOwnProperty.call(doc, 'version') ? doc.version : undefined;
+  if (version === undefined) {
+    throw new GraphFileError([{ path: 'version', message: `missing; expected the format version (this pixel-loom reads up to version ${target})` }]);
+  }
+  if (typeof version !== 'number' || !Number.isInteger(version) || version < 0) {
+    throw new GraphFileError([{ path: 'version', message: `expected a non-negative integer format version, got ${describe(version)}` }]);
+  }
+  if (version > target) {
+    throw new GraphFileError([
+      { path: 'version', message: `this file is format version ${version}; this pixel-loom reads up to version ${target} — update pixel-loom` },
+    ]);
+  }
+  if (version === target) return doc;
+  let current = cloneData(doc);
+  let at = version;
+  while (at < target) {
+    const m = migrations.find((x) => x.from === at);
+    if (!m) {
+      const oldest = migrations.length ? Math.min(...migrations.map((x) => x.from)) : target;
+      throw new GraphFileError([
+        { path: 'version', message: `format version ${version} is not supported; the oldest version this pixel-loom reads is ${oldest}` },
+      ]);
+    }
+    let next: unknown;
+    try {
+      next = m.migrate(current);
+    } catch (e) {
+      throw new GraphFileError([
+        { path: '', message: `migration from version ${m.from} to ${m.to} (${m.description}) failed: ${e instanceof Error ? e.message : String(e)}` },
+      ]);
+    }
+    if (!isPlainObject(next)) throw new Error(`migration ${m.from} → ${m.to} (${m.description}) did not return an object`);
+    current = next;
+    setOwn(current, 'version', m.to);
+    at = m.to;
+  }
+  return current;
+}
