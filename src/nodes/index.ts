@@ -5,6 +5,12 @@ import { NodeRegistry } from '../engine/registry';
 import { imageLoad } from './imageLoad';
 import { imageSave } from './imageSave';
 // --- filters ---
+import { filterGaussianBlur } from './filterGaussianBlur';
+import { filterBoxBlur } from './filterBoxBlur';
+import { filterMedian } from './filterMedian';
+import { filterSobel } from './filterSobel';
+import { filterUnsharpMask } from './filterUnsharpMask';
+import { filterConvolve } from './filterConvolve';
 // --- noise, generate, metrics, image ops ---
 import { noiseGaussian } from './noiseGaussian';
 import { noiseUniform } from './noiseUniform';
@@ -22,6 +28,12 @@ export const allNodes: readonly AnyNodeDefinition[] = [
   imageLoad,
   imageSave,
   // --- filters list ---
+  filterGaussianBlur,
+  filterBoxBlur,
+  filterMedian,
+  filterSobel,
+  filterUnsharpMask,
+  filterConvolve,
   // --- noise, generate, metrics, image ops list ---
   noiseGaussian,
   noiseUniform,
