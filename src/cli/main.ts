@@ -5,7 +5,8 @@
  * 2 bad input (arguments, graph file, --set, backend, output folder). Messages are one line;
  * stack traces only with --debug.
  */
-import { mkdir, readFile, writeFile, access, constants } from 'node:fs/promises';
+import { access, constants, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import { realpathSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -167,7 +168,18 @@ function progressLine(e: EngineEvent, graph: Graph, state: { done: number; total
   return `${count}${e.node} (${type}) ${e.status}${ms}${tail}`;
 }
 
+/** A private XDG_RUNTIME_DIR made for the WebGPU probe, removed when the run ends. */
+let runtimeDir: string | undefined;
+
 async function runCommand(cmd: RunCommand, io: CliIO): Promise<number> {
+  try {
+    return await runGraph(cmd, io);
+  } finally {
+    if (runtimeDir) await rm(runtimeDir, { recursive: true, force: true });
+  }
+}
+
+async function runGraph(cmd: RunCommand, io: CliIO): Promise<number> {
   const registry = createRegistry();
   const graphPath = path.resolve(cmd.graph);
 
@@ -211,6 +223,12 @@ async function runCommand(cmd: RunCommand, io: CliIO): Promise<number> {
   // 3. The backend. Production mode silences tfjs's console banners (e.g. the cpu
   // backend's "install tfjs-node" notice), which would break the one-line-per-problem output.
   tf.enableProdMode();
+  // Probing WebGPU (Dawn/Vulkan) prints "XDG_RUNTIME_DIR is invalid or not set" to stderr
+  // when the variable is missing (CI, containers); give it a private empty folder.
+  if (cmd.backend !== 'wasm' && cmd.backend !== 'cpu' && !process.env.XDG_RUNTIME_DIR) {
+    runtimeDir = await mkdtemp(path.join(os.tmpdir(), 'pixel-loom-'));
+    process.env.XDG_RUNTIME_DIR = runtimeDir;
+  }
   let backendName: string;
   try {
     backendName = (await initNodeBackend(cmd.backend)).name;

@@ -1,0 +1,77 @@
+/** CLI argument parsing, --set value coercion and the .npy writer, in-process (no spawns). */
+import { describe, expect, it } from 'vitest';
+import { parseArgs } from '../../src/cli/args';
+import { decodeDataUrl } from '../../src/cli/host';
+import { jsonNumber, parseSetValue } from '../../src/cli/main';
+import { decodeNpy, encodeNpy } from '../../src/cli/npy';
+
+describe('parseArgs', () => {
+  it('run with every option, in both --flag value and --flag=value forms', () => {
+    expect(parseArgs(['run', 'g.json', '--out=o', '--backend', 'cpu', '--set', 'a.b=1', '--set=n.x.y=text', '--npy', '--max-size', '512'])).toEqual({
+      kind: 'run',
+      graph: 'g.json',
+      out: 'o',
+      backend: 'cpu',
+      sets: [
+        { raw: 'a.b=1', node: 'a', param: 'b', value: '1' },
+        // node ids may contain dots: the param is after the last dot before "="
+        { raw: 'n.x.y=text', node: 'n.x', param: 'y', value: 'text' },
+      ],
+      npy: true,
+      maxSize: 512,
+      debug: false,
+    });
+  });
+
+  it('defaults: backend wasm, max size 8192', () => {
+    expect(parseArgs(['run', 'g.json', '--out', 'o'])).toMatchObject({ backend: 'wasm', maxSize: 8192, npy: false, sets: [] });
+  });
+
+  it('refuses bad arguments with a message naming them', () => {
+    expect(() => parseArgs(['run', 'g.json'])).toThrow('run: missing --out <dir>');
+    expect(() => parseArgs(['run', '--out', 'o'])).toThrow('run: missing the graph file');
+    expect(() => parseArgs(['run', 'g.json', '--out', 'o', '--set', 'sigma=2'])).toThrow('--set sigma=2: expected node.param=value');
+    expect(() => parseArgs(['run', 'g.json', '--out', 'o', '--max-size', '0'])).toThrow('--max-size 0: expected a positive whole number of pixels');
+    expect(() => parseArgs(['run', 'g.json', '--out', 'o', '--bogus'])).toThrow('unknown option --bogus');
+    expect(() => parseArgs(['run', 'g.json', '--out'])).toThrow('--out needs a value');
+    expect(() => parseArgs(['frobnicate'])).toThrow('unknown command "frobnicate"');
+    expect(parseArgs(['nodes', '--json'])).toEqual({ kind: 'nodes', json: true });
+    expect(parseArgs(['run', '--help'])).toEqual({ kind: 'help' });
+  });
+});
+
+describe('--set values and result numbers', () => {
+  it('JSON when it parses; text params keep the raw text', () => {
+    expect(parseSetValue({ kind: 'float', default: 0 }, '0.25')).toBe(0.25);
+    expect(parseSetValue({ kind: 'bool', default: false }, 'true')).toBe(true);
+    expect(parseSetValue({ kind: 'kernel', default: [[1]] }, '[[0,1,0],[1,-4,1],[0,1,0]]')).toEqual([[0, 1, 0], [1, -4, 1], [0, 1, 0]]);
+    expect(parseSetValue({ kind: 'float', default: 0 }, 'abc')).toBe('abc'); // then refused by the param check
+    expect(parseSetValue({ kind: 'string', default: '' }, '123')).toBe('123');
+    expect(parseSetValue({ kind: 'string', default: '' }, '"quoted"')).toBe('quoted');
+    expect(parseSetValue({ kind: 'enum', default: 'a', options: ['a', 'true'] }, 'true')).toBe('true');
+  });
+
+  it('non-finite numbers become strings', () => {
+    expect([jsonNumber(1.5), jsonNumber(Infinity), jsonNumber(-Infinity), jsonNumber(NaN)]).toEqual([1.5, 'Infinity', '-Infinity', 'NaN']);
+  });
+
+  it('data URLs: base64 and percent-encoded', () => {
+    expect(Array.from(decodeDataUrl('data:image/png;base64,iVBORw=='))).toEqual([0x89, 0x50, 0x4e, 0x47]);
+    expect(Array.from(decodeDataUrl('data:,a%20b'))).toEqual([0x61, 0x20, 0x62]);
+    expect(() => decodeDataUrl('data:image/png;base64')).toThrow('malformed data URL');
+  });
+});
+
+describe('encodeNpy', () => {
+  it('writes a v1.0 header padded to 64 bytes and little-endian float32 data', () => {
+    const bytes = encodeNpy(Float32Array.from([0, 0.5, 1, -2, 3.25, 1e-8]), [1, 2, 3]);
+    const header = String.fromCharCode(...bytes.subarray(10, 10 + (bytes[8]! | (bytes[9]! << 8))));
+    expect(header).toMatch(/^\{'descr': '<f4', 'fortran_order': False, 'shape': \(1, 2, 3\), \} *\n$/);
+    expect((10 + header.length) % 64).toBe(0);
+    expect(bytes.length).toBe(10 + header.length + 6 * 4);
+    const back = decodeNpy(bytes);
+    expect(back.shape).toEqual([1, 2, 3]);
+    expect(Array.from(back.data)).toEqual([0, 0.5, 1, -2, 3.25, Math.fround(1e-8)]);
+    expect(decodeNpy(encodeNpy(Float32Array.from([7]), [1])).header).toContain("'shape': (1,)");
+  });
+});

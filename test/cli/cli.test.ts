@@ -1,0 +1,239 @@
+/**
+ * The real CLI, spawned as a user runs it (`node bin/pixel-loom.mjs run …`): every example
+ * graph, --set, --npy, --backend, and the bad-input paths with their one-line messages.
+ * All spawns start together in beforeAll (each costs ~1–2 s of tsx + wasm start-up).
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeNpy } from '../../src/cli/npy';
+import { decodeImage } from '../../src/nodes/lib/codec';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const BIN = path.join(ROOT, 'bin', 'pixel-loom.mjs');
+const GRAPHS = path.join(ROOT, 'graphs');
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function cli(args: string[], cwd = ROOT): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, NO_COLOR: '1' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+type OutputEntry = number | string | { file: string; shape: number[] };
+interface ResultJson {
+  backend: string;
+  outputs: Record<string, Record<string, OutputEntry>>;
+  timings: Record<string, number>;
+  errors?: Record<string, string>;
+}
+
+let tmp = '';
+const runs: Record<string, Run> = {};
+const out = (name: string): string => path.join(tmp, name);
+const result = (name: string): ResultJson => JSON.parse(readFileSync(path.join(out(name), 'result.json'), 'utf8')) as ResultJson;
+const num = (r: ResultJson, node: string, port: string): number => {
+  const v = r.outputs[node]?.[port];
+  if (typeof v !== 'number') throw new Error(`outputs.${node}.${port} is ${JSON.stringify(v)}, not a number`);
+  return v;
+};
+const png = (dir: string, file: string): ReturnType<typeof decodeImage> => decodeImage(new Uint8Array(readFileSync(path.join(out(dir), file))));
+
+beforeAll(async () => {
+  tmp = mkdtempSync(path.join(os.tmpdir(), 'pixel-loom-cli-'));
+  // inputs for the bad-input cases
+  writeFileSync(path.join(tmp, 'malformed.graph.json'), '{ "format": "pixel-loom.graph", "version": 1, ');
+  const doc = (nodes: unknown[], edges: unknown[]): string =>
+    JSON.stringify({ format: 'pixel-loom.graph', version: 1, name: 't', nodes, edges });
+  const n = (id: string, type: string, params: Record<string, unknown> = {}): unknown => ({ id, type, params, position: { x: 0, y: 0 } });
+  const e = (a: string, b: string, port = 'image'): unknown => ({ from: { node: a, port: 'image' }, to: { node: b, port } });
+  writeFileSync(path.join(tmp, 'cycle.graph.json'), doc([n('a', 'noise.gaussian'), n('b', 'noise.uniform')], [e('a', 'b'), e('b', 'a')]));
+  writeFileSync(path.join(tmp, 'page.png'), '<!DOCTYPE html><html><body>not found</body></html>');
+  writeFileSync(
+    path.join(tmp, 'notimage.graph.json'),
+    doc(
+      [n('load', 'image.load', { source: 'page.png' }), n('save', 'image.save', { name: 'loaded' }), n('gen', 'generate.noise', { width: 8, height: 6, channels: 'gray', seed: 3 }), n('mse', 'metric.mse'), n('psnr', 'metric.psnr')],
+      [e('load', 'save'), e('gen', 'mse', 'a'), e('gen', 'mse', 'b'), e('gen', 'psnr', 'a'), e('gen', 'psnr', 'b')],
+    ),
+  );
+  writeFileSync(path.join(tmp, 'a-file'), 'x');
+
+  const jobs: Record<string, Promise<Run>> = {
+    denoise: cli(['run', 'graphs/denoise.graph.json', '--out', out('denoise')]),
+    edges: cli(['run', 'graphs/edges.graph.json', '--out', out('edges')]),
+    // from another working directory, with a relative --out
+    gallery: cli(['run', path.join(GRAPHS, 'noise-gallery.graph.json'), '--out', 'gallery'], tmp),
+    sharpen: cli(['run', 'graphs/sharpen.graph.json', '--out', out('sharpen')]),
+    setNpy: cli(['run', 'graphs/denoise.graph.json', '--out', out('setNpy'), '--set', 'noisy.sigma=0.2', '--set', 'saveNoisy.name=noisier', '--npy']),
+    missing: cli(['run', 'graphs/nope.graph.json', '--out', out('x')]),
+    malformed: cli(['run', path.join(tmp, 'malformed.graph.json'), '--out', out('x')]),
+    cycle: cli(['run', path.join(tmp, 'cycle.graph.json'), '--out', out('x')]),
+    setRange: cli(['run', 'graphs/denoise.graph.json', '--out', out('x'), '--set', 'noisy.sigma=-1']),
+    backend: cli(['run', 'graphs/denoise.graph.json', '--out', out('x'), '--backend', 'metal']),
+    notImage: cli(['run', path.join(tmp, 'notimage.graph.json'), '--out', out('notImage'), '--backend', 'cpu']),
+    outDir: cli(['run', 'graphs/denoise.graph.json', '--out', path.join(tmp, 'a-file', 'sub')]),
+    help: cli(['--help']),
+  };
+  const done = await Promise.all(Object.entries(jobs).map(async ([k, p]) => [k, await p] as const));
+  for (const [k, r] of done) runs[k] = r;
+}, 120_000);
+
+afterAll(() => {
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
+});
+
+function expectOk(name: string): void {
+  const r = runs[name]!;
+  expect(r.stderr, `stderr of ${name}`).toBe(''); // quiet when stderr is not a TTY
+  expect(r.code).toBe(0);
+}
+
+function expectFile(dir: string, entry: OutputEntry | undefined, file: string, shape: number[]): void {
+  expect(entry).toEqual({ file, shape });
+  const img = png(dir, file);
+  expect([img.height, img.width, img.channels]).toEqual(shape);
+}
+
+describe('pixel-loom run: example graphs', () => {
+  it('denoise: files, shapes, and restored images score better than the noisy one', () => {
+    expectOk('denoise');
+    const r = result('denoise');
+    expect(r.backend).toBe('wasm');
+    expect(r.errors).toBeUndefined();
+    expectFile('denoise', r.outputs.saveNoisy?.image, 'noisy.png', [128, 128, 1]);
+    expectFile('denoise', r.outputs.saveMedian?.image, 'denoised-median.png', [128, 128, 1]);
+    expectFile('denoise', r.outputs.saveBlur?.image, 'denoised-blur.png', [128, 128, 1]);
+    // the SSIM nodes are sinks, so their map output is written too
+    expectFile('denoise', r.outputs.ssimNoisy?.map, 'ssimNoisy.map.png', [128, 128, 1]);
+    const ssim = { noisy: num(r, 'ssimNoisy', 'ssim'), median: num(r, 'ssimMedian', 'ssim'), blur: num(r, 'ssimBlur', 'ssim') };
+    const psnr = { noisy: num(r, 'psnrNoisy', 'psnr'), median: num(r, 'psnrMedian', 'psnr'), blur: num(r, 'psnrBlur', 'psnr') };
+    for (const v of Object.values(ssim)) {
+      expect(v).toBeGreaterThan(0.1);
+      expect(v).toBeLessThan(1);
+    }
+    // σ = 0.1 noise (clipped) gives PSNR ≈ 20 dB
+    expect(psnr.noisy).toBeGreaterThan(19);
+    expect(psnr.noisy).toBeLessThan(22);
+    expect(ssim.median).toBeGreaterThan(ssim.noisy);
+    expect(ssim.blur).toBeGreaterThan(ssim.noisy);
+    expect(psnr.median).toBeGreaterThan(psnr.noisy);
+    expect(psnr.blur).toBeGreaterThan(psnr.noisy);
+    for (const id of ['load', 'noisy', 'median', 'blur', 'ssimNoisy', 'saveBlur']) expect(r.timings[id]).toBeGreaterThanOrEqual(0);
+  });
+
+  it('edges: a JPEG in, gray edge maps out', () => {
+    expectOk('edges');
+    const r = result('edges');
+    expectFile('edges', r.outputs.saveSobel?.image, 'edges-sobel.png', [128, 128, 1]);
+    expectFile('edges', r.outputs.saveLaplacian?.image, 'edges-laplacian.png', [128, 128, 1]);
+    const sobel = png('edges', 'edges-sobel.png').data;
+    const max = sobel.reduce((a, b) => Math.max(a, b), 0);
+    const mean = sobel.reduce((a, b) => a + b, 0) / sobel.length;
+    expect(max).toBeGreaterThan(0.1); // there are edges …
+    expect(mean).toBeLessThan(0.15); // … and most of the image is not an edge
+  });
+
+  it('noise gallery (run from another folder): five images with their shapes', () => {
+    expectOk('gallery');
+    const r = result('gallery');
+    expectFile('gallery', r.outputs.saveGenGaussian?.image, 'generated-gaussian.png', [128, 128, 3]);
+    expectFile('gallery', r.outputs.saveGenUniform?.image, 'generated-uniform.png', [128, 128, 1]);
+    expectFile('gallery', r.outputs.saveGaussian?.image, 'astronaut-gaussian.png', [256, 256, 3]);
+    expectFile('gallery', r.outputs.saveUniform?.image, 'astronaut-uniform.png', [256, 256, 3]);
+    expectFile('gallery', r.outputs.saveSaltPepper?.image, 'astronaut-salt-pepper.png', [256, 256, 3]);
+    // uniform noise on [0, 1]: mean 0.5 ± 0.02 over 16384 samples
+    const u = png('gallery', 'generated-uniform.png').data;
+    expect(u.reduce((a, b) => a + b, 0) / u.length).toBeCloseTo(0.5, 1);
+  });
+
+  it('sharpen: the unsharp mask brings the blurred image closer to the original', () => {
+    expectOk('sharpen');
+    const r = result('sharpen');
+    expectFile('sharpen', r.outputs.saveBlurred?.image, 'blurred.png', [256, 256, 1]);
+    expectFile('sharpen', r.outputs.saveSharpened?.image, 'sharpened.png', [256, 256, 1]);
+    const blurred = { psnr: num(r, 'psnrBlurred', 'psnr'), ssim: num(r, 'ssimBlurred', 'ssim') };
+    const sharp = { psnr: num(r, 'psnrSharpened', 'psnr'), ssim: num(r, 'ssimSharpened', 'ssim') };
+    expect(blurred.psnr).toBeGreaterThan(20);
+    expect(blurred.psnr).toBeLessThan(35);
+    expect(sharp.psnr).toBeGreaterThan(blurred.psnr);
+    expect(sharp.ssim).toBeGreaterThan(blurred.ssim);
+  });
+});
+
+describe('pixel-loom run: --set and --npy', () => {
+  it('--set changes a result and a file name', () => {
+    expectOk('setNpy');
+    const base = result('denoise');
+    const r = result('setNpy');
+    // σ 0.2 instead of 0.1: about 6 dB worse (clipping makes it a little less)
+    const drop = num(base, 'psnrNoisy', 'psnr') - num(r, 'psnrNoisy', 'psnr');
+    expect(drop).toBeGreaterThan(4);
+    expect(drop).toBeLessThan(7);
+    expect(r.outputs.saveNoisy?.image).toEqual({ file: 'noisier.png', shape: [128, 128, 1] });
+    expect(existsSync(path.join(out('setNpy'), 'noisy.png'))).toBe(false);
+  });
+
+  it('--npy writes a float32 HWC .npy beside each PNG', () => {
+    const raw = new Uint8Array(readFileSync(path.join(out('setNpy'), 'denoised-median.npy')));
+    expect(String.fromCharCode(...raw.subarray(1, 6))).toBe('NUMPY');
+    expect([raw[6], raw[7]]).toEqual([1, 0]); // format version 1.0
+    const npy = decodeNpy(raw);
+    expect(npy.header).toMatch(/^\{'descr': '<f4', 'fortran_order': False, 'shape': \(128, 128, 1\), \}\s*\n$/);
+    expect((10 + npy.header.length) % 64).toBe(0);
+    const img = png('setNpy', 'denoised-median.png');
+    // the PNG is the .npy rounded to 8 bits: equal within half a level
+    let worst = 0;
+    for (let i = 0; i < img.data.length; i++) worst = Math.max(worst, Math.abs(img.data[i]! - Math.min(1, Math.max(0, npy.data[i]!))));
+    expect(worst).toBeLessThanOrEqual(0.5 / 255 + 1e-6);
+    expect(existsSync(path.join(out('setNpy'), 'ssimMedian.map.npy'))).toBe(true);
+  });
+});
+
+describe('pixel-loom: bad input exits non-zero with one line on stderr', () => {
+  function expectOneLine(name: string, code: number, message: string | RegExp): void {
+    const r = runs[name]!;
+    expect(r.code, `exit code of ${name}: ${r.stderr}`).toBe(code);
+    const lines = r.stderr.trimEnd().split('\n');
+    expect(lines).toHaveLength(1);
+    if (typeof message === 'string') expect(lines[0]).toBe(message);
+    else expect(lines[0]).toMatch(message);
+    expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
+  }
+
+  it('missing graph file', () => expectOneLine('missing', 2, 'pixel-loom: cannot read graph file graphs/nope.graph.json: no such file'));
+  it('malformed JSON', () => expectOneLine('malformed', 2, /^pixel-loom: .*malformed\.graph\.json is not valid JSON: /));
+  it('a cycle', () => expectOneLine('cycle', 2, /^pixel-loom: .*cycle\.graph\.json: .*cycle/i));
+  it('--set out of range names node, param and bound', () =>
+    expectOneLine('setRange', 2, 'pixel-loom: --set noisy.sigma=-1: node "noisy" param sigma: -1 is below the minimum 0'));
+  it('unknown backend', () => expectOneLine('backend', 2, 'pixel-loom: --backend: unknown backend "metal" (expected auto, webgpu, wasm, cpu)'));
+  it('unwritable output folder', () => expectOneLine('outDir', 2, /^pixel-loom: cannot write to output folder .*a-file\/sub: /));
+
+  it('an image that is not an image: exit 1, the rest still written; +∞ as "Infinity"', () => {
+    expectOneLine('notImage', 1, 'error: node "load" (image.load): "page.png" is not a PNG or JPEG image (starts with bytes 3c 21 44 4f)');
+    const r = result('notImage');
+    expect(r.backend).toBe('cpu');
+    expect(Object.keys(r.errors ?? {}).sort()).toEqual(['load', 'save']);
+    expect(r.errors?.save).toMatch(/^node "save" \(image\.save\): .*"load"/);
+    expect(r.outputs.mse).toEqual({ mse: 0 }); // the independent branch ran
+    expect(r.outputs.psnr).toEqual({ psnr: 'Infinity' }); // PSNR of identical images, as a string
+    expect(r.outputs.save).toBeUndefined();
+  });
+
+  it('--help prints the usage', () => {
+    expect(runs.help!.code).toBe(0);
+    expect(runs.help!.stdout).toMatch(/pixel-loom run <graph\.json> --out <dir>/);
+  });
+});
