@@ -25,8 +25,7 @@ function builder(name: string, description: string) {
   return {
     g,
     node(id: string, type: string, params: Params, col: number, row: number): string {
-      if (!registry.has(type)) console.warn(`warning: node type ${type} is not in the catalogue; written as a placeholder`);
-      g.addNode({ id, type, params, position: { x: 240 * col, y: 160 * row }, allowUnknownType: !registry.has(type) });
+      g.addNode({ id, type, params, position: { x: 240 * col, y: 160 * row } });
       return id;
     },
     wire(from: string, to: string, toPort = 'image', fromPort = 'image'): void {

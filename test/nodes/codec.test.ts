@@ -76,18 +76,18 @@ describe('decodeImage: JPEG', () => {
   }
 
   it('gray JPEG matches OpenCV (libjpeg-turbo) within ±1/255', () => {
-    // jpeg-js and libjpeg-turbo use different IDCT roundings; measured max 1/255.
+    // jpeg-js and libjpeg-turbo use different IDCT roundings; measured max 1/255, mean 0.04/255.
     const r = maxAbsDiff('gray.jpg');
     expect(r.channels).toBe(1);
     expect(r.max).toBeLessThanOrEqual(1 + 1e-4);
   });
 
-  it('4:4:4 colour JPEG matches OpenCV within ±3/255, mean under 1/255', () => {
-    // IDCT and YCbCr→RGB rounding differ between jpeg-js and libjpeg-turbo: a few samples
-    // are 3/255 apart. (4:2:0 chroma is upsampled by replication in jpeg-js and can differ
+  it('4:4:4 colour JPEG matches OpenCV within ±2/255, mean under 1/255', () => {
+    // IDCT and YCbCr→RGB rounding differ between jpeg-js and libjpeg-turbo: measured max
+    // 2/255, mean 0.47/255 on this fixture. (4:2:0 chroma is upsampled by replication in jpeg-js and can differ
     // far more at sharp colour edges; that is why the shipped JPEG is 4:4:4.)
     const r = maxAbsDiff('rgb444.jpg');
-    expect(r.max).toBeLessThanOrEqual(3 + 1e-4);
+    expect(r.max).toBeLessThanOrEqual(2 + 1e-4);
     expect(r.mean).toBeLessThan(1);
   });
 });
