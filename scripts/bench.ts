@@ -47,7 +47,7 @@ async function timeNode(type: string, inputs: Record<string, Value>, params: Rec
   const p = effectiveParams(d, params);
   const run = async (): Promise<number> => {
     const t0 = performance.now();
-    const out = tf.tidy(() => d.compute({ nodeId: 'bench', inputs, params: p, resource: undefined, backend: tf.getBackend() }) as tf.TensorContainer) as Record<string, unknown>;
+    const out = tf.tidy(() => d.compute!({ nodeId: 'bench', inputs, params: p, resource: undefined, backend: tf.getBackend() }) as tf.TensorContainer) as Record<string, unknown>;
     await readAll(out);
     const ms = performance.now() - t0;
     tf.dispose(out as tf.TensorContainer);

@@ -13,6 +13,9 @@ export function defineNode<P extends ParamSpecs, R extends Resource | undefined 
   if (!Number.isInteger(def.version) || def.version < 1) {
     throw new Error(`defineNode(${def.type}): version must be a positive integer`);
   }
+  if (!def.compute === !def.computeAsync) {
+    throw new Error(`defineNode(${def.type}): give exactly one of compute and computeAsync`);
+  }
   for (const [name, spec] of Object.entries(def.params)) {
     if (spec.kind === 'enum' && !spec.options.includes(spec.default)) {
       throw new Error(`defineNode(${def.type}): param ${name} default is not one of its options`);

@@ -471,12 +471,13 @@ export class Engine {
       return { entry: hit, sig, hit: true };
     }
     this.stats.computes++;
-    const entry = await this.computeNode(def, id, inputs, params, resource, sig);
+    const entry = await this.computeNode(run, def, id, inputs, params, resource, sig);
     return { entry, sig, hit: false };
   }
 
   /** Runs compute inside tf.tidy, checks and reads back its outputs, and caches them. */
   private async computeNode(
+    run: Run,
     def: AnyNodeDefinition,
     id: string,
     inputs: Readonly<Record<string, Value | undefined>>,
@@ -491,8 +492,7 @@ export class Engine {
     const firstNew = probe.id + 1;
     probe.dispose();
     const backend = tf.getBackend();
-    const produced = tf.tidy(() => {
-      const out: unknown = def.compute({ nodeId: id, inputs, params: params as never, resource, backend });
+    const adopt = (out: unknown): Record<string, OutputValue> => {
       if (out === null || typeof out !== 'object' || out instanceof Tensor) {
         throw new Error(`compute returned ${describe(out)}, expected an object of outputs (${Object.keys(def.outputs).join(', ')})`);
       }
@@ -501,7 +501,28 @@ export class Engine {
         res[k] = (v instanceof Tensor && !v.isDisposed && v.id < firstNew ? tf.clone(v) : v) as OutputValue;
       }
       return res;
-    });
+    };
+    let produced: Record<string, OutputValue>;
+    if (def.computeAsync) {
+      // Not raced: the node sees the abort through its signal, and whatever it still returns
+      // after a cancellation is disposed here rather than leaked.
+      const out: unknown = await def.computeAsync({ nodeId: id, inputs, params: params as never, resource, backend, signal: run.controller.signal });
+      if (run.cancelled) {
+        if (out !== null && typeof out === 'object') {
+          for (const v of Object.values(out as Record<string, unknown>)) if (v instanceof Tensor && v.id >= firstNew && !v.isDisposed) v.dispose();
+        }
+        throw new Cancelled();
+      }
+      const fresh = out !== null && typeof out === 'object' ? Object.values(out as Record<string, unknown>).filter((v): v is Tensor => v instanceof Tensor && v.id >= firstNew) : [];
+      try {
+        produced = adopt(out);
+      } catch (e) {
+        for (const t of fresh) if (!t.isDisposed) t.dispose();
+        throw e;
+      }
+    } else {
+      produced = tf.tidy(() => adopt(def.compute!({ nodeId: id, inputs, params: params as never, resource, backend })));
+    }
 
     const owned = tensorsOf(produced);
     try {

@@ -172,7 +172,15 @@ export interface NodeDefinition<
    * Synchronous, pure. Runs inside tf.tidy: intermediate tensors are freed, returned tensors
    * kept. Never disposes its inputs. Throws an Error with a clear message on bad input.
    */
-  compute(ctx: ComputeContext<P, R>): Record<string, OutputValue>;
+  compute?(ctx: ComputeContext<P, R>): Record<string, OutputValue>;
+  /**
+   * For algorithms that run on the host (sequential pixel loops such as fast-marching
+   * inpainting): reads its inputs with `await t.data()`, computes on typed arrays and
+   * returns fresh tensors. Not wrapped in tf.tidy: it must dispose any intermediate tensor it
+   * makes (wrap tensor work in tf.tidy). Checks `ctx.signal` in long loops. A definition has
+   * exactly one of `compute` and `computeAsync`.
+   */
+  computeAsync?(ctx: ComputeContext<P, R> & { readonly signal: AbortSignal }): Promise<Record<string, OutputValue>>;
   /** Async preparation (decode, model load); its resource is disposed by the engine. */
   load?(params: ParamValues<P>, ctx: LoadContext): Promise<R>;
 }

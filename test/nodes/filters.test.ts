@@ -59,7 +59,7 @@ function run(def: AnyNodeDefinition, image: Value | undefined, params: Record<st
   const problems = validateParams(def, params);
   if (problems.length > 0) throw new Error(`bad test params for ${def.type}: ${problems.map((p) => p.message).join('; ')}`);
   return tf.tidy(() => {
-    const out = def.compute({ nodeId: 'n', inputs: { image }, params: effectiveParams(def, params) as never, resource: undefined, backend: tf.getBackend() });
+    const out = def.compute!({ nodeId: 'n', inputs: { image }, params: effectiveParams(def, params) as never, resource: undefined, backend: tf.getBackend() });
     return out.image as tf.Tensor3D;
   });
 }

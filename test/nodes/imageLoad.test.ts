@@ -44,7 +44,7 @@ type Channels = 'auto' | 'gray' | 'rgb' | 'rgba';
 async function loadAndCompute(bytes: Uint8Array, channels: Channels): Promise<{ shape: number[]; data: number[]; resource: LoadedImage }> {
   const params = { source: 'x.png', channels };
   const resource = await imageLoad.load!(params, ctx(memoryHost({ 'x.png': bytes })));
-  const out = tf.tidy(() => imageLoad.compute({ nodeId: 'load', inputs: {}, params, resource, backend: tf.getBackend() }));
+  const out = tf.tidy(() => imageLoad.compute!({ nodeId: 'load', inputs: {}, params, resource, backend: tf.getBackend() }));
   const t = out.image as tf.Tensor;
   const shape = [...t.shape];
   const data = Array.from(await t.data());
@@ -203,8 +203,8 @@ describe('image.save', () => {
   it('compute validates its input and returns no outputs', async () => {
     await useBackend('cpu');
     const img = tf.zeros([2, 2, 3]);
-    expect(imageSave.compute({ nodeId: 's', inputs: { image: img }, params: { name: 'x' }, resource: undefined, backend: 'cpu' })).toEqual({});
-    expect(() => imageSave.compute({ nodeId: 's', inputs: { image: 3 }, params: { name: 'x' }, resource: undefined, backend: 'cpu' })).toThrow(
+    expect(imageSave.compute!({ nodeId: 's', inputs: { image: img }, params: { name: 'x' }, resource: undefined, backend: 'cpu' })).toEqual({});
+    expect(() => imageSave.compute!({ nodeId: 's', inputs: { image: 3 }, params: { name: 'x' }, resource: undefined, backend: 'cpu' })).toThrow(
       'input "image" expects an image, got the number 3',
     );
     img.dispose();

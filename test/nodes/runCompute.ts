@@ -12,7 +12,7 @@ export function compute(def: AnyNodeDefinition, inputs: Record<string, Value | u
   const problems = validateParams(def, params);
   if (problems.length > 0) throw new Error(`bad params for ${def.type}: ${problems.map((p) => p.message).join('; ')}`);
   return tf.tidy(() =>
-    def.compute({ nodeId: 'n', inputs, params: effectiveParams(def, params) as never, resource: undefined, backend: tf.getBackend() }),
+    def.compute!({ nodeId: 'n', inputs, params: effectiveParams(def, params) as never, resource: undefined, backend: tf.getBackend() }),
   ) as Record<string, OutputValue>;
 }
 
