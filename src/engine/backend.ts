@@ -3,8 +3,6 @@
  * fallback; otherwise wasm; cpu last. A forced choice is honoured or fails clearly.
  * Environment-neutral: the caller (CLI, worker, tests) supplies how to probe and start.
  */
-import * as tf from '@tensorflow/tfjs-core';
-
 export type BackendName = 'webgpu' | 'wasm' | 'cpu';
 export type BackendPreference = BackendName | 'auto';
 export const BACKEND_NAMES: readonly BackendName[] = ['webgpu', 'wasm', 'cpu'];
@@ -43,9 +41,4 @@ export async function selectBackend(pref: BackendPreference, env: BackendEnviron
   if (await env.activate('wasm')) return { name: 'wasm', reason: why };
   if (await env.activate('cpu')) return { name: 'cpu', reason: `${why}; wasm failed to start` };
   throw new Error('no tfjs backend could be started (tried webgpu, wasm, cpu)');
-}
-
-/** The active backend's name as tfjs reports it. */
-export function activeBackend(): string {
-  return tf.getBackend();
 }

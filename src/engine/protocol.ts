@@ -1,0 +1,82 @@
+/**
+ * Messages between the editor (main thread) and the evaluation worker. Plain data only:
+ * the editor never imports tfjs or node implementations (DESIGN.md §1, §5).
+ */
+import type { BackendName, BackendPreference } from './backend';
+import type { GraphDocument } from './format';
+import type { NodeCatalogEntry } from './registry';
+import type { NodeStatus } from './types';
+
+export interface BackendInfo {
+  /** Active backend. */
+  readonly name: BackendName;
+  /** Why it was chosen (e.g. "WebGPU adapter is a software fallback"). */
+  readonly reason: string;
+  /** What the user asked for. */
+  readonly preference: BackendPreference;
+  /** Backends that can start in this browser. */
+  readonly available: readonly BackendName[];
+}
+
+export interface ImageStats {
+  readonly min: number;
+  readonly max: number;
+  readonly mean: number;
+}
+
+/** main → worker */
+export type ToWorker =
+  | { readonly type: 'init'; readonly backend: BackendPreference; readonly wasmPath: string }
+  | { readonly type: 'setBackend'; readonly backend: BackendPreference }
+  /** Registers image bytes under an id (`asset:<hash>`), used as an image.load source. */
+  | { readonly type: 'putAsset'; readonly requestId: number; readonly bytes: ArrayBuffer; readonly name: string }
+  /** Evaluates `targets` of `graph`; a newer evaluate cancels the older one. */
+  | {
+      readonly type: 'evaluate';
+      readonly runId: number;
+      readonly graph: GraphDocument;
+      readonly targets: readonly { readonly node: string; readonly port?: string }[];
+      /** Longest side of preview thumbnails in pixels. */
+      readonly thumbSize: number;
+    }
+  | { readonly type: 'cancel'; readonly runId: number }
+  /** Full-resolution float data of one output (for the preview panel). */
+  | { readonly type: 'getOutput'; readonly requestId: number; readonly node: string; readonly port: string };
+
+/** worker → main */
+export type FromWorker =
+  | { readonly type: 'ready'; readonly catalog: readonly NodeCatalogEntry[]; readonly backend: BackendInfo }
+  | { readonly type: 'backend'; readonly backend: BackendInfo }
+  | { readonly type: 'asset'; readonly requestId: number; readonly id: string; readonly error?: string }
+  | { readonly type: 'status'; readonly runId: number; readonly node: string; readonly status: NodeStatus; readonly ms?: number; readonly error?: string }
+  | { readonly type: 'progress'; readonly runId: number; readonly done: number; readonly total: number; readonly node?: string }
+  /** An image/mask output's thumbnail (transferred) and statistics. */
+  | {
+      readonly type: 'preview';
+      readonly runId: number;
+      readonly node: string;
+      readonly port: string;
+      readonly width: number;
+      readonly height: number;
+      readonly channels: number;
+      readonly thumbnail: ImageBitmap;
+      readonly stats: ImageStats;
+    }
+  /** A number output; non-finite values as the strings "Infinity", "-Infinity", "NaN". */
+  | { readonly type: 'value'; readonly runId: number; readonly node: string; readonly port: string; readonly value: number | 'Infinity' | '-Infinity' | 'NaN' }
+  /** A latent output's shape. */
+  | { readonly type: 'latent'; readonly runId: number; readonly node: string; readonly port: string; readonly shape: readonly number[] }
+  | { readonly type: 'done'; readonly runId: number; readonly cancelled: boolean; readonly ms: number; readonly error?: string }
+  | {
+      readonly type: 'output';
+      readonly requestId: number;
+      readonly node: string;
+      readonly port: string;
+      readonly width?: number;
+      readonly height?: number;
+      readonly channels?: number;
+      /** HWC float32 (transferred). */
+      readonly data?: Float32Array;
+      readonly error?: string;
+    }
+  | { readonly type: 'fatal'; readonly message: string };
