@@ -22,6 +22,16 @@ import { metricMse } from './metricMse';
 import { imageResize } from './imageResize';
 import { imageGrayscale } from './imageGrayscale';
 import { imageBlend } from './imageBlend';
+// --- restoration: masks, inpainting, denoising (issue 6) ---
+import { maskRectangle } from './maskRectangle';
+import { maskEllipse } from './maskEllipse';
+import { maskStrokes } from './maskStrokes';
+import { maskThreshold } from './maskThreshold';
+import { maskPaint } from './maskPaint';
+import { maskInvert } from './maskInvert';
+import { maskDilate } from './maskDilate';
+import { inpaint } from './inpaint';
+import { restoreDenoise } from './restoreDenoise';
 
 export const allNodes: readonly AnyNodeDefinition[] = [
   // --- io list ---
@@ -45,6 +55,16 @@ export const allNodes: readonly AnyNodeDefinition[] = [
   imageResize,
   imageGrayscale,
   imageBlend,
+  // --- restoration list (issue 6) ---
+  maskRectangle,
+  maskEllipse,
+  maskStrokes,
+  maskThreshold,
+  maskPaint,
+  maskInvert,
+  maskDilate,
+  inpaint,
+  restoreDenoise,
 ];
 
 export function createRegistry(extra: readonly AnyNodeDefinition[] = []): NodeRegistry {
