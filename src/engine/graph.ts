@@ -248,9 +248,11 @@ export class Graph implements GraphReadModel {
 
   /**
    * Why `from → to` cannot be connected, or null if it can: missing node or port, port
-   * type mismatch, an input that already has an edge, a self-loop or a cycle.
+   * type mismatch, an input that already has an edge, a self-loop or a cycle. With
+   * `replacing`, an existing edge into `to` is not a problem (the caller removes it first,
+   * as the editor does when a wire is dropped on an occupied input).
    */
-  checkConnect(from: PortRef, to: PortRef): ConnectProblem | null {
+  checkConnect(from: PortRef, to: PortRef, opts: { replacing?: boolean } = {}): ConnectProblem | null {
     for (const [side, ref] of [['from', from], ['to', to]] as const) {
       if (!isPlainObject(ref)) return { field: side, message: `expected { node, port }, got ${describe(ref)}` };
       if (typeof ref.node !== 'string') return { field: `${side}.node`, message: `expected a node id string, got ${describe(ref.node)}` };
@@ -274,7 +276,7 @@ export class Graph implements GraphReadModel {
     if (from.node === to.node) {
       return { field: '', message: `connecting ${formatPortRef(from)} → ${formatPortRef(to)} would connect node "${from.node}" to itself` };
     }
-    const existing = this.edgeInto(to.node, to.port);
+    const existing = opts.replacing ? undefined : this.edgeInto(to.node, to.port);
     if (existing) {
       return { field: 'to', message: `input ${formatPortRef(to)} already has an edge from ${formatPortRef(existing.from)}; an input takes one edge` };
     }

@@ -38,6 +38,10 @@ export type ToWorker =
       readonly targets: readonly { readonly node: string; readonly port?: string }[];
       /** Longest side of preview thumbnails in pixels. */
       readonly thumbSize: number;
+      /** URL that relative image.load sources resolve against (default: the app root). */
+      readonly baseUrl?: string;
+      /** Send every preview again, even when unchanged since the last run (the editor lost its copies). */
+      readonly resend?: boolean;
     }
   | { readonly type: 'cancel'; readonly runId: number }
   /** Full-resolution float data of one output (for the preview panel). */

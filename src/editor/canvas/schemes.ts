@@ -1,0 +1,66 @@
+/** Rete view objects of the editor: one per graph node and edge, mirroring src/engine/graph.ts. */
+import { ClassicPreset, type GetSchemes } from 'rete';
+import type { NodeCatalogEntry } from '../../engine/registry';
+import type { PortType } from '../../engine/types';
+
+export type SocketType = PortType | 'any';
+
+export class PortSocket extends ClassicPreset.Socket {
+  constructor(readonly portType: SocketType) {
+    super(portType);
+  }
+}
+
+export class EditorNode extends ClassicPreset.Node<Record<string, PortSocket>, Record<string, PortSocket>, Record<string, never>> {
+  /** Measured size (minimap, auto-arrange, visibility). */
+  width = 248;
+  height = 200;
+  /** Explicit params: kept equal to the graph node's, so undo of a removal restores them. */
+  params: Record<string, unknown>;
+  extra: Record<string, unknown>;
+
+  constructor(
+    id: string,
+    readonly type: string,
+    readonly entry: NodeCatalogEntry | undefined,
+    params: Record<string, unknown>,
+    extra: Record<string, unknown> = {},
+    placeholderPorts: { inputs: string[]; outputs: string[] } = { inputs: [], outputs: [] },
+  ) {
+    super(entry?.title ?? type);
+    this.id = id;
+    this.params = params;
+    this.extra = extra;
+    if (entry) {
+      for (const [name, spec] of Object.entries(entry.inputs)) this.addInput(name, new ClassicPreset.Input(new PortSocket(spec.type), spec.label ?? name, false));
+      for (const [name, spec] of Object.entries(entry.outputs)) this.addOutput(name, new ClassicPreset.Output(new PortSocket(spec.type), spec.label ?? name, true));
+    } else {
+      for (const name of placeholderPorts.inputs) this.addInput(name, new ClassicPreset.Input(new PortSocket('any'), name, false));
+      for (const name of placeholderPorts.outputs) this.addOutput(name, new ClassicPreset.Output(new PortSocket('any'), name, true));
+    }
+  }
+
+  get placeholder(): boolean {
+    return this.entry === undefined;
+  }
+}
+
+export function connectionId(from: { node: string; port: string }, to: { node: string; port: string }): string {
+  return `${from.node}.${from.port}->${to.node}.${to.port}`;
+}
+
+export class EditorConnection extends ClassicPreset.Connection<EditorNode, EditorNode> {
+  isLoop?: boolean;
+  constructor(
+    source: EditorNode,
+    sourceOutput: string,
+    target: EditorNode,
+    targetInput: string,
+    readonly portType: SocketType,
+  ) {
+    super(source, sourceOutput as never, target, targetInput as never);
+    this.id = connectionId({ node: source.id, port: sourceOutput }, { node: target.id, port: targetInput });
+  }
+}
+
+export type Schemes = GetSchemes<EditorNode, EditorConnection>;

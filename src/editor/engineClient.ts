@@ -1,0 +1,193 @@
+/**
+ * The editor's handle on the evaluation worker (src/worker/worker.ts): typed requests over
+ * src/engine/protocol.ts. Plain TypeScript (no Vue); the Worker is created by
+ * `createEngineWorker()` or injected (tests pass a fake).
+ */
+import type { BackendPreference } from '../engine/backend';
+import type { GraphDocument } from '../engine/format';
+import type { BackendInfo, FromWorker, ToWorker } from '../engine/protocol';
+import type { NodeCatalogEntry } from '../engine/registry';
+
+/** What EngineClient needs from a Worker. */
+export interface WorkerPort {
+  postMessage(message: ToWorker, transfer?: Transferable[]): void;
+  addEventListener(type: 'message', listener: (e: MessageEvent<FromWorker>) => void): void;
+  addEventListener(type: 'error', listener: (e: ErrorEvent) => void): void;
+  terminate?(): void;
+}
+
+export interface OutputData {
+  readonly width: number;
+  readonly height: number;
+  readonly channels: number;
+  /** HWC float32. */
+  readonly data: Float32Array;
+}
+
+export interface EvaluateTarget {
+  readonly node: string;
+  readonly port?: string;
+}
+
+export interface EvaluateOptions {
+  /** Longest thumbnail side in pixels (default 192). */
+  readonly thumbSize?: number;
+  /** URL relative image.load sources resolve against. */
+  readonly baseUrl?: string;
+  /** Ask the worker to send every preview again. */
+  readonly resend?: boolean;
+}
+
+export type EngineListener = (m: FromWorker) => void;
+
+export const DEFAULT_THUMB_SIZE = 192;
+
+/** Starts the module worker (bundled by Vite; tfjs lives only in that chunk). */
+export function createEngineWorker(): WorkerPort {
+  return new Worker(new URL('../worker/worker.ts', import.meta.url), { type: 'module', name: 'pixel-loom-engine' }) as unknown as WorkerPort;
+}
+
+export class EngineClient {
+  private readonly port: WorkerPort;
+  private readonly listeners = new Set<EngineListener>();
+  private nextRequest = 1;
+  private nextRun = 1;
+  private readonly outputs = new Map<number, { resolve: (d: OutputData) => void; reject: (e: Error) => void }>();
+  private readonly assets = new Map<number, { resolve: (id: string) => void; reject: (e: Error) => void }>();
+  private readonly readyPromise: Promise<{ catalog: NodeCatalogEntry[]; backend: BackendInfo }>;
+  private backendInfo: BackendInfo | null = null;
+  private catalogList: NodeCatalogEntry[] = [];
+  /** The run id of the latest evaluate request. */
+  latestRun = 0;
+
+  constructor(opts: { backend?: BackendPreference; port?: WorkerPort } = {}) {
+    this.port = opts.port ?? createEngineWorker();
+    this.readyPromise = new Promise((resolve, reject) => {
+      const off = this.on((m) => {
+        if (m.type === 'ready') {
+          off();
+          resolve({ catalog: [...m.catalog], backend: m.backend });
+        } else if (m.type === 'fatal' && !this.backendInfo) {
+          off();
+          reject(new Error(m.message));
+        }
+      });
+    });
+    this.readyPromise.catch(() => undefined);
+    this.port.addEventListener('message', (e) => this.receive(e.data));
+    this.port.addEventListener('error', (e) => this.receive({ type: 'fatal', message: `the evaluation worker failed: ${e.message || 'unknown error'}` }));
+    this.post({ type: 'init', backend: opts.backend ?? 'auto', wasmPath: '' });
+  }
+
+  /** Resolves with the node catalogue and the active backend once the worker has started. */
+  ready(): Promise<{ catalog: NodeCatalogEntry[]; backend: BackendInfo }> {
+    return this.readyPromise;
+  }
+
+  get backend(): BackendInfo | null {
+    return this.backendInfo;
+  }
+
+  get catalog(): readonly NodeCatalogEntry[] {
+    return this.catalogList;
+  }
+
+  /** Evaluates `targets` of `doc`; cancels the previous run. Returns the run id. */
+  evaluate(doc: GraphDocument, targets: readonly EvaluateTarget[], opts: EvaluateOptions = {}): number {
+    const runId = this.nextRun++;
+    this.latestRun = runId;
+    this.post({
+      type: 'evaluate',
+      runId,
+      graph: doc,
+      targets: targets.map((t) => (t.port === undefined ? { node: t.node } : { node: t.node, port: t.port })),
+      thumbSize: opts.thumbSize ?? DEFAULT_THUMB_SIZE,
+      ...(opts.baseUrl !== undefined ? { baseUrl: opts.baseUrl } : {}),
+      ...(opts.resend ? { resend: true } : {}),
+    });
+    return runId;
+  }
+
+  /** Cancels the run (default: the latest). */
+  cancel(runId = this.latestRun): void {
+    this.post({ type: 'cancel', runId });
+  }
+
+  /** Full-resolution float data of an output of the last finished run. */
+  getOutput(node: string, port: string): Promise<OutputData> {
+    const requestId = this.nextRequest++;
+    return new Promise((resolve, reject) => {
+      this.outputs.set(requestId, { resolve, reject });
+      this.post({ type: 'getOutput', requestId, node, port });
+    });
+  }
+
+  /** Registers image bytes with the worker; resolves with the source id `asset:<hash>`. */
+  putAsset(bytes: ArrayBuffer | Uint8Array, name: string): Promise<string> {
+    const requestId = this.nextRequest++;
+    // Copy: the buffer is transferred, and the caller may still use its own.
+    const copy = bytes instanceof Uint8Array ? bytes.slice().buffer : bytes.slice(0);
+    return new Promise((resolve, reject) => {
+      this.assets.set(requestId, { resolve, reject });
+      this.post({ type: 'putAsset', requestId, bytes: copy, name }, [copy]);
+    });
+  }
+
+  /** Switches the backend; the worker answers with a `backend` message (see on()). */
+  setBackend(pref: BackendPreference): void {
+    this.post({ type: 'setBackend', backend: pref });
+  }
+
+  /** Subscribes to every worker message; returns the unsubscribe function. */
+  on(listener: EngineListener): () => void {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+
+  dispose(): void {
+    this.port.terminate?.();
+    for (const p of this.outputs.values()) p.reject(new Error('the engine was stopped'));
+    for (const p of this.assets.values()) p.reject(new Error('the engine was stopped'));
+    this.outputs.clear();
+    this.assets.clear();
+    this.listeners.clear();
+  }
+
+  private post(m: ToWorker, transfer: Transferable[] = []): void {
+    this.port.postMessage(m, transfer);
+  }
+
+  private receive(m: FromWorker): void {
+    if (m.type === 'ready') {
+      this.backendInfo = m.backend;
+      this.catalogList = [...m.catalog];
+    } else if (m.type === 'backend') {
+      this.backendInfo = m.backend;
+    } else if (m.type === 'output') {
+      const p = this.outputs.get(m.requestId);
+      if (p) {
+        this.outputs.delete(m.requestId);
+        if (m.error !== undefined || !m.data) p.reject(new Error(m.error ?? `no data for ${m.node}.${m.port}`));
+        else p.resolve({ width: m.width ?? 0, height: m.height ?? 0, channels: m.channels ?? 1, data: m.data });
+      }
+    } else if (m.type === 'asset') {
+      const p = this.assets.get(m.requestId);
+      if (p) {
+        this.assets.delete(m.requestId);
+        if (m.error !== undefined) p.reject(new Error(m.error));
+        else p.resolve(m.id);
+      }
+    }
+    for (const l of [...this.listeners]) {
+      try {
+        l(m);
+      } catch (err) {
+        queueMicrotask(() => {
+          throw err;
+        });
+      }
+    }
+  }
+}

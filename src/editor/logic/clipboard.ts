@@ -1,0 +1,87 @@
+/**
+ * Copy/paste of graph fragments. A fragment is an ordinary graph document (so it can travel
+ * through the system clipboard as JSON, between tabs and graphs) holding the copied nodes
+ * and the edges among them. Pasting gives every node a fresh id, remaps the edges, and
+ * moves the fragment so its top-left corner lands at the requested position.
+ */
+import { FORMAT_ID, FORMAT_VERSION, type EdgeDocument, type GraphDocument, type NodeDocument } from '../../engine/format';
+import { idForCopy } from './ids';
+
+export function copyFragment(doc: GraphDocument, ids: Iterable<string>): GraphDocument {
+  const keep = new Set(ids);
+  const nodes = doc.nodes.filter((n) => keep.has(n.id)).map((n) => structuredClone(n));
+  const edges = doc.edges.filter((e) => keep.has(e.from.node) && keep.has(e.to.node)).map((e) => structuredClone(e));
+  return { format: FORMAT_ID, version: FORMAT_VERSION, name: 'pixel-loom clipboard', nodes, edges };
+}
+
+export function fragmentToText(f: GraphDocument): string {
+  return `${JSON.stringify(f, null, 2)}\n`;
+}
+
+/**
+ * Reads clipboard text as a fragment. Returns null for text that is not a pixel-loom graph
+ * (so plain text on the clipboard is ignored); throws with a reason for a graph whose
+ * structure is unusable.
+ */
+export function fragmentFromText(text: string): GraphDocument | null {
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (typeof v !== 'object' || v === null || (v as { format?: unknown }).format !== FORMAT_ID) return null;
+  const d = v as Partial<GraphDocument>;
+  if (!Array.isArray(d.nodes)) throw new Error('the pasted graph has no "nodes" array');
+  if (d.edges !== undefined && !Array.isArray(d.edges)) throw new Error('the pasted graph\'s "edges" is not an array');
+  for (const [i, n] of d.nodes.entries()) {
+    if (typeof n !== 'object' || n === null || typeof n.id !== 'string' || typeof n.type !== 'string') {
+      throw new Error(`the pasted graph's nodes[${i}] needs a string "id" and "type"`);
+    }
+  }
+  return { ...(d as GraphDocument), edges: d.edges ?? [] };
+}
+
+export interface PastePlan {
+  readonly nodes: NodeDocument[];
+  readonly edges: EdgeDocument[];
+  /** old id → new id */
+  readonly idMap: ReadonlyMap<string, string>;
+}
+
+/**
+ * New nodes and edges for pasting `fragment` with its bounding box's top-left at `at`
+ * (or offset by `at` when `relative`). `taken` says which ids are in use.
+ */
+export function planPaste(fragment: GraphDocument, taken: (id: string) => boolean, at: { x: number; y: number }, relative = false): PastePlan {
+  const used = new Set<string>();
+  const isTaken = (id: string): boolean => taken(id) || used.has(id);
+  const idMap = new Map<string, string>();
+  let minX = Infinity;
+  let minY = Infinity;
+  for (const n of fragment.nodes) {
+    const p = n.position ?? { x: 0, y: 0 };
+    minX = Math.min(minX, p.x);
+    minY = Math.min(minY, p.y);
+  }
+  if (!Number.isFinite(minX)) minX = minY = 0;
+  const dx = relative ? at.x : at.x - minX;
+  const dy = relative ? at.y : at.y - minY;
+  const nodes: NodeDocument[] = [];
+  for (const n of fragment.nodes) {
+    if (idMap.has(n.id)) continue;
+    const id = idForCopy(n.id, n.type, isTaken);
+    used.add(id);
+    idMap.set(n.id, id);
+    const p = n.position ?? { x: 0, y: 0 };
+    nodes.push({ ...structuredClone(n), id, params: structuredClone(n.params ?? {}), position: { x: Math.round(p.x + dx), y: Math.round(p.y + dy) } });
+  }
+  const edges: EdgeDocument[] = [];
+  for (const e of fragment.edges) {
+    const from = idMap.get(e.from.node);
+    const to = idMap.get(e.to.node);
+    if (from === undefined || to === undefined) continue;
+    edges.push({ ...structuredClone(e), from: { node: from, port: e.from.port }, to: { node: to, port: e.to.port } });
+  }
+  return { nodes, edges, idMap };
+}

@@ -1,0 +1,244 @@
+/**
+ * What the worker reports, as reactive state for the canvas: per-node status, error,
+ * timings, thumbnails, number values, and the global progress. Messages are queued and
+ * applied once per animation frame, so a burst of status messages from a 200-node run costs
+ * one Vue update, not hundreds.
+ */
+import { markRaw, reactive } from 'vue';
+import type { BackendInfo, FromWorker, ImageStats } from '../../engine/protocol';
+import type { NodeStatus } from '../../engine/types';
+
+export interface PortPreview {
+  readonly bitmap: ImageBitmap;
+  readonly width: number;
+  readonly height: number;
+  readonly channels: number;
+  readonly stats: ImageStats;
+  /** Increments whenever this port's image changes (the thumbnail's data-revision). */
+  readonly revision: number;
+}
+
+export type NumberValue = number | 'Infinity' | '-Infinity' | 'NaN';
+
+export interface NodeRunState {
+  status: NodeStatus;
+  error: string | null;
+  /** Why the node is not evaluated yet (an input is not wired), or null. */
+  waiting: string | null;
+  ms: number | null;
+  /** Fraction done while a long load runs, else null. */
+  progress: number | null;
+  previews: Record<string, PortPreview>;
+  values: Record<string, NumberValue>;
+  latents: Record<string, readonly number[]>;
+}
+
+export interface GlobalRunState {
+  running: boolean;
+  done: number;
+  total: number;
+  /** ms of the last finished (not cancelled) evaluation. */
+  lastMs: number | null;
+  lastError: string | null;
+  /** Increments on every finished run (PreviewPanel re-fetches). */
+  revision: number;
+  /** Increments whenever a batch of messages was applied or nodes were added/forgotten. */
+  version: number;
+  backend: BackendInfo | null;
+  fatal: string | null;
+}
+
+type Scheduler = (flush: () => void) => void;
+
+const defaultScheduler: Scheduler = (flush) => {
+  if (typeof requestAnimationFrame === 'function') {
+    // rAF does not run in background tabs; the timeout keeps state moving there.
+    let done = false;
+    const once = (): void => {
+      if (done) return;
+      done = true;
+      flush();
+    };
+    requestAnimationFrame(once);
+    setTimeout(once, 100);
+  } else setTimeout(flush, 16);
+};
+
+export class RunState {
+  /** Per-node state (each entry reactive; the map itself is not: read `global.version` to follow it). */
+  readonly nodes = new Map<string, NodeRunState>();
+  readonly global: GlobalRunState = reactive({ running: false, done: 0, total: 0, lastMs: null, lastError: null, revision: 0, version: 0, backend: null, fatal: null });
+  private queue: FromWorker[] = [];
+  private scheduled = false;
+  private previewRevision = 0;
+  /** Highest run id requested / finished. */
+  private requested = 0;
+  private finished = 0;
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(private readonly schedule: Scheduler = defaultScheduler) {}
+
+  node(id: string): NodeRunState {
+    let s = this.nodes.get(id);
+    if (!s) {
+      s = reactive({ status: 'idle', error: null, waiting: null, ms: null, progress: null, previews: {}, values: {}, latents: {} }) as NodeRunState;
+      this.nodes.set(id, s);
+    }
+    return s;
+  }
+
+  /** A run was sent to the worker. */
+  started(runId: number): void {
+    this.requested = Math.max(this.requested, runId);
+    this.global.running = true;
+  }
+
+  /** Queues a worker message; applied at the next frame. */
+  push(m: FromWorker): void {
+    this.queue.push(m);
+    if (!this.scheduled) {
+      this.scheduled = true;
+      this.schedule(() => this.flush());
+    }
+  }
+
+  /** Applies queued messages now. */
+  flush(): void {
+    this.scheduled = false;
+    const q = this.queue;
+    this.queue = [];
+    for (const m of q) this.apply(m);
+    if (q.length) this.global.version++;
+    this.settle();
+  }
+
+  /** True when no run is outstanding and no message waits to be applied. */
+  get idle(): boolean {
+    return this.finished >= this.requested && this.queue.length === 0;
+  }
+
+  /** Resolves when idle (see `idle`). */
+  whenIdle(): Promise<void> {
+    if (this.idle) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** Marks nodes that wait for an input (not evaluated) and clears the mark on the rest. */
+  setWaiting(waiting: ReadonlyMap<string, string>, all: Iterable<string>): void {
+    for (const id of all) {
+      const reason = waiting.get(id) ?? null;
+      const s = this.node(id);
+      if (s.waiting !== reason) s.waiting = reason;
+      if (reason !== null && s.status !== 'idle') {
+        s.status = 'idle';
+        s.error = null;
+      }
+    }
+    this.global.version++;
+  }
+
+  /**
+   * Resets a node's state (a new graph was loaded). The state object stays: node components
+   * hold it, and a node with the same id in the new graph shows its results there.
+   */
+  forget(id: string): void {
+    const s = this.nodes.get(id);
+    if (!s) return;
+    for (const p of Object.values(s.previews)) p.bitmap.close?.();
+    Object.assign(s, { status: 'idle', error: null, waiting: null, ms: null, progress: null, previews: {}, values: {}, latents: {} });
+    this.global.version++;
+  }
+
+  clear(): void {
+    for (const id of [...this.nodes.keys()]) this.forget(id);
+  }
+
+  private apply(m: FromWorker): void {
+    switch (m.type) {
+      case 'ready':
+        this.global.backend = m.backend;
+        break;
+      case 'backend':
+        this.global.backend = m.backend;
+        break;
+      case 'fatal':
+        this.global.fatal = m.message;
+        break;
+      case 'status': {
+        const s = this.node(m.node);
+        s.status = m.status;
+        s.error = m.status === 'error' ? (m.error ?? 'failed') : null;
+        if (m.ms !== undefined) s.ms = m.ms;
+        if (m.status !== 'running') s.progress = null;
+        break;
+      }
+      case 'progress': {
+        this.global.done = m.done;
+        this.global.total = m.total;
+        if (m.node !== undefined) {
+          const frac = m.done - Math.floor(m.done);
+          const s = this.node(m.node);
+          s.progress = frac > 0 && s.status === 'running' ? frac : null;
+        }
+        break;
+      }
+      case 'preview': {
+        const s = this.node(m.node);
+        const old = s.previews[m.port];
+        if (old && old.bitmap !== m.thumbnail) old.bitmap.close?.();
+        s.previews = {
+          ...s.previews,
+          [m.port]: { bitmap: markRaw(m.thumbnail), width: m.width, height: m.height, channels: m.channels, stats: m.stats, revision: ++this.previewRevision },
+        };
+        break;
+      }
+      case 'value': {
+        const s = this.node(m.node);
+        if (s.values[m.port] !== m.value) s.values = { ...s.values, [m.port]: m.value };
+        break;
+      }
+      case 'latent': {
+        const s = this.node(m.node);
+        s.latents = { ...s.latents, [m.port]: m.shape };
+        break;
+      }
+      case 'done': {
+        this.finished = Math.max(this.finished, m.runId);
+        if (m.runId >= this.requested) {
+          this.global.running = false;
+          if (!m.cancelled) {
+            this.global.lastMs = m.ms;
+            this.global.lastError = m.error ?? null;
+          }
+        }
+        if (!m.cancelled) this.global.revision++;
+        break;
+      }
+      default:
+        break;
+    }
+  }
+
+  /** Nodes in error with their message (the errors panel). */
+  errors(): { node: string; message: string }[] {
+    void this.global.version;
+    const out: { node: string; message: string }[] = [];
+    for (const [id, s] of this.nodes) if (s.status === 'error' && s.waiting === null) out.push({ node: id, message: s.error ?? 'failed' });
+    return out;
+  }
+
+  private settle(): void {
+    if (!this.idle) return;
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const w of waiters) w();
+  }
+
+  /** Number values as { node: { port: value } } (the preview panel's `values`). */
+  valuesByNode(): Record<string, Record<string, NumberValue>> {
+    void this.global.version;
+    const out: Record<string, Record<string, NumberValue>> = {};
+    for (const [id, s] of this.nodes) if (Object.keys(s.values).length) out[id] = s.values;
+    return out;
+  }
+}

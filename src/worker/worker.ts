@@ -1,0 +1,253 @@
+/**
+ * The evaluation worker (DESIGN.md §5): the engine, the node implementations and tfjs live
+ * here, never on the main thread. Implements src/engine/protocol.ts.
+ *
+ * One Engine and its signature cache live as long as the worker. Every `evaluate` carries
+ * the whole document; it is parsed into a fresh Graph (cheap) and the engine's cache makes
+ * the unchanged part of a re-run a lookup. A newer evaluate cancels the older run. After a
+ * run, each target's outputs are reported: image/mask ports as a thumbnail ImageBitmap
+ * (transferred) with min/max/mean, numbers as values, latents as shapes. A thumbnail is only
+ * rebuilt when the output tensor changed since it was last sent.
+ */
+import type { Tensor } from '@tensorflow/tfjs-core';
+import { Engine, type EvaluationResult } from '../engine/evaluate';
+import { isCancelled } from '../engine/errors';
+import { parseGraph } from '../engine/format';
+import type { Graph } from '../engine/graph';
+import { hashBytes } from '../engine/signature';
+import type { BackendPreference } from '../engine/backend';
+import type { BackendInfo, FromWorker, ToWorker } from '../engine/protocol';
+import { createRegistry } from '../nodes/index';
+import { chooseBackend } from './backend';
+import { ASSET_PREFIX, createBrowserHost } from './host';
+import { thumbnailPixels, toBitmap } from './thumbnail';
+
+interface WorkerScope {
+  postMessage(message: unknown, transfer?: Transferable[]): void;
+  onmessage: ((e: MessageEvent<ToWorker>) => void) | null;
+}
+const scope = self as unknown as WorkerScope;
+
+const registry = createRegistry();
+const host = createBrowserHost();
+const engine = new Engine({ registry, host });
+
+function post(m: FromWorker, transfer: Transferable[] = []): void {
+  scope.postMessage(m, transfer);
+}
+
+function message(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+let backend: BackendInfo | null = null;
+/** Resolves when the backend is usable; replaced while a switch is in progress. */
+let backendReady: Promise<void> = new Promise(() => undefined);
+let initStarted = false;
+
+/** Latest run id seen; older evaluate requests that arrive late are dropped. */
+let latestRun = 0;
+let current: { runId: number; controller: AbortController } | null = null;
+/** The last finished run's result, kept (pinned) for getOutput until the next one finishes. */
+let lastResult: EvaluationResult | null = null;
+/** node.port → the tensor whose thumbnail was last sent. */
+const sentThumbs = new Map<string, Tensor>();
+
+async function switchBackend(pref: BackendPreference): Promise<void> {
+  current?.controller.abort();
+  const previous = backend?.name;
+  backend = await chooseBackend(pref);
+  if (previous !== backend.name) {
+    // Tensors of the old backend are gone with it: nothing sent before matches any more.
+    lastResult?.release();
+    lastResult = null;
+    sentThumbs.clear();
+  }
+  post({ type: 'backend', backend });
+}
+
+function init(pref: BackendPreference): void {
+  if (initStarted) return;
+  initStarted = true;
+  backendReady = (async () => {
+    try {
+      backend = await chooseBackend(pref);
+      post({ type: 'ready', catalog: registry.catalog(), backend });
+    } catch (e) {
+      post({ type: 'fatal', message: `no tfjs backend could start: ${message(e)}` });
+      throw e;
+    }
+  })();
+  backendReady.catch(() => undefined);
+}
+
+function setBackend(pref: BackendPreference): void {
+  const before = backendReady;
+  backendReady = (async () => {
+    await before.catch(() => undefined);
+    try {
+      await switchBackend(pref);
+    } catch (e) {
+      post({ type: 'fatal', message: `backend ${pref} could not start: ${message(e)}` });
+    }
+  })();
+}
+
+function valueOf(v: number): number | 'Infinity' | '-Infinity' | 'NaN' {
+  if (Number.isNaN(v)) return 'NaN';
+  if (v === Infinity) return 'Infinity';
+  if (v === -Infinity) return '-Infinity';
+  return v;
+}
+
+async function evaluate(msg: Extract<ToWorker, { type: 'evaluate' }>): Promise<void> {
+  const { runId } = msg;
+  latestRun = Math.max(latestRun, runId);
+  try {
+    await backendReady;
+  } catch {
+    post({ type: 'done', runId, cancelled: false, ms: 0, error: 'no backend' });
+    return;
+  }
+  if (runId < latestRun) {
+    post({ type: 'done', runId, cancelled: true, ms: 0 });
+    return;
+  }
+  current?.controller.abort();
+  const controller = new AbortController();
+  current = { runId, controller };
+  const t0 = performance.now();
+  const finish = (extra: { cancelled: boolean; error?: string }): void => {
+    if (current?.runId === runId) current = null;
+    post({ type: 'done', runId, ms: performance.now() - t0, ...extra });
+  };
+
+  const base = msg.baseUrl ?? `${self.location.origin}/`;
+  if (base !== host.baseUrl) {
+    // The same relative source now names another file: loaded images must be read again.
+    host.baseUrl = base;
+    engine.clearCache();
+    sentThumbs.clear();
+  }
+  if (msg.resend) sentThumbs.clear();
+
+  let graph: Graph;
+  try {
+    graph = parseGraph(msg.graph, registry);
+  } catch (e) {
+    finish({ cancelled: false, error: message(e) });
+    return;
+  }
+  const targets = msg.targets.filter((t) => graph.getNode(t.node) !== undefined && !graph.isPlaceholder(t.node));
+  let result: EvaluationResult;
+  try {
+    result = await engine.evaluate(graph, targets, {
+      signal: controller.signal,
+      onEvent: (ev) => {
+        if (ev.type === 'status') {
+          post({ type: 'status', runId, node: ev.node, status: ev.status, ...(ev.ms !== undefined ? { ms: ev.ms } : {}), ...(ev.error ? { error: ev.error.message } : {}) });
+        } else {
+          post({ type: 'progress', runId, done: ev.done, total: ev.total, ...(ev.node !== undefined ? { node: ev.node } : {}) });
+        }
+      },
+    });
+  } catch (e) {
+    finish(isCancelled(e) || controller.signal.aborted ? { cancelled: true } : { cancelled: false, error: message(e) });
+    return;
+  }
+
+  try {
+    for (const t of targets) {
+      const def = graph.definitionOf(t.node);
+      if (!def) continue;
+      const outs = result.outputs(t.node);
+      if (!outs) continue;
+      for (const [port, spec] of Object.entries(def.outputs)) {
+        if (t.port !== undefined && t.port !== port) continue;
+        if (controller.signal.aborted) break;
+        const v = outs[port];
+        if (v === undefined) continue;
+        if (typeof v === 'number') {
+          post({ type: 'value', runId, node: t.node, port, value: valueOf(v) });
+        } else if (spec.type === 'latent') {
+          post({ type: 'latent', runId, node: t.node, port, shape: [...v.shape] });
+        } else {
+          const key = `${t.node}\u0000${port}`;
+          if (sentThumbs.get(key) === v) continue;
+          try {
+            const px = await thumbnailPixels(v, msg.thumbSize);
+            const bitmap = await toBitmap(px);
+            sentThumbs.set(key, v);
+            post({ type: 'preview', runId, node: t.node, port, width: px.fullWidth, height: px.fullHeight, channels: px.channels, thumbnail: bitmap, stats: px.stats }, [bitmap]);
+          } catch (e) {
+            post({ type: 'status', runId, node: t.node, status: 'error', error: `preview of output "${port}" failed: ${message(e)}` });
+          }
+        }
+      }
+    }
+  } finally {
+    if (controller.signal.aborted) {
+      result.release();
+      finish({ cancelled: true });
+    } else {
+      lastResult?.release();
+      lastResult = result;
+      finish({ cancelled: false });
+    }
+  }
+}
+
+async function getOutput(msg: Extract<ToWorker, { type: 'getOutput' }>): Promise<void> {
+  const { requestId, node, port } = msg;
+  try {
+    const v = lastResult?.value(node, port);
+    if (v === undefined) throw new Error(`output ${node}.${port} has not been evaluated yet`);
+    if (typeof v === 'number') {
+      const data = new Float32Array([v]);
+      post({ type: 'output', requestId, node, port, width: 1, height: 1, channels: 1, data }, [data.buffer]);
+      return;
+    }
+    const shape = v.shape;
+    const [h, w, c] = shape.length === 3 ? shape : shape.length === 2 ? [shape[0]!, shape[1]!, 1] : [1, v.size, 1];
+    // A copy: some backends hand out their own storage, which must not be detached.
+    const data = new Float32Array(await v.data());
+    post({ type: 'output', requestId, node, port, width: w, height: h, channels: c, data }, [data.buffer]);
+  } catch (e) {
+    post({ type: 'output', requestId, node, port, error: message(e) });
+  }
+}
+
+function putAsset(msg: Extract<ToWorker, { type: 'putAsset' }>): void {
+  try {
+    const bytes = new Uint8Array(msg.bytes);
+    const id = `${ASSET_PREFIX}${hashBytes(bytes)}`;
+    host.assets.set(id, bytes);
+    post({ type: 'asset', requestId: msg.requestId, id });
+  } catch (e) {
+    post({ type: 'asset', requestId: msg.requestId, id: '', error: message(e) });
+  }
+}
+
+scope.onmessage = (e: MessageEvent<ToWorker>) => {
+  const msg = e.data;
+  switch (msg.type) {
+    case 'init':
+      init(msg.backend);
+      break;
+    case 'setBackend':
+      setBackend(msg.backend);
+      break;
+    case 'putAsset':
+      putAsset(msg);
+      break;
+    case 'evaluate':
+      void evaluate(msg).catch((err: unknown) => post({ type: 'done', runId: msg.runId, cancelled: false, ms: 0, error: message(err) }));
+      break;
+    case 'cancel':
+      if (current && current.runId <= msg.runId) current.controller.abort();
+      break;
+    case 'getOutput':
+      void getOutput(msg);
+      break;
+  }
+};
