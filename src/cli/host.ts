@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Host } from '../engine/types';
+import { readModelFileFromDisk } from '../models/nodeIO';
 
 /** Decodes a `data:` URL (base64 or percent-encoded) to bytes. */
 export function decodeDataUrl(url: string): Uint8Array {
@@ -41,6 +42,8 @@ export interface NodeHostOptions {
 export function createNodeHost(opts: NodeHostOptions): Host {
   return {
     limits: { maxImageSide: opts.maxImageSide, hint: 'raise it with --max-size' },
+    /** Shipped model files from the package's public/models. */
+    readModelFile: (file: string) => readModelFileFromDisk(file),
     async readSource(source: string, signal?: AbortSignal): Promise<Uint8Array> {
       if (/^https?:\/\//i.test(source)) {
         throw new Error(`cannot fetch URLs from the CLI: ${source} (download the file and give its path)`);

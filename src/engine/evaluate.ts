@@ -556,7 +556,8 @@ export class Engine {
   }
 
   private resourceKey(def: AnyNodeDefinition, params: Readonly<Record<string, unknown>>): string {
-    return hashValue({ t: def.type, v: def.version, p: params });
+    const p = def.loadParams ? Object.fromEntries(def.loadParams.map((k) => [k, params[k]])) : params;
+    return hashValue({ t: def.type, v: def.version, p });
   }
 
   /** The shared resource of (type, version, params), loading it if needed. */

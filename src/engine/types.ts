@@ -116,6 +116,13 @@ export interface Host {
   /** Returns the bytes named by an `image.load` source (path, URL, data URL, asset id). */
   readSource(source: string, signal?: AbortSignal): Promise<Uint8Array>;
   readonly limits: HostLimits;
+  /**
+   * Reads a model file (a tfjs LayersModel model.json or weights shard). A relative path
+   * names a shipped model file under public/models (CLI: read from the package; browser:
+   * fetched from /models/<path>); an absolute URL or file path names a custom model.
+   * Hosts without models leave it out; model nodes then fail with a clear message.
+   */
+  readModelFile?(path: string, signal?: AbortSignal): Promise<Uint8Array>;
 }
 
 export interface LoadContext {
@@ -183,6 +190,11 @@ export interface NodeDefinition<
   computeAsync?(ctx: ComputeContext<P, R> & { readonly signal: AbortSignal }): Promise<Record<string, OutputValue>>;
   /** Async preparation (decode, model load); its resource is disposed by the engine. */
   load?(params: ParamValues<P>, ctx: LoadContext): Promise<R>;
+  /**
+   * The params `load` depends on (default: all). Resources are shared per (type, version,
+   * these params), so e.g. changing a sampler's seed does not reload its model.
+   */
+  readonly loadParams?: readonly (keyof P & string)[];
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
