@@ -33,6 +33,15 @@ import { maskDilate } from './maskDilate';
 import { inpaint } from './inpaint';
 import { restoreDenoise } from './restoreDenoise';
 
+// --- generative models and latents (issue 5) ---
+import { ganSample } from './ganSample';
+import { vaeEncode } from './vaeEncode';
+import { vaeDecode } from './vaeDecode';
+import { latentRandom } from './latentRandom';
+import { latentInterpolate } from './latentInterpolate';
+import { latentAdd } from './latentAdd';
+import { latentScale } from './latentScale';
+
 export const allNodes: readonly AnyNodeDefinition[] = [
   // --- io list ---
   imageLoad,
@@ -65,6 +74,14 @@ export const allNodes: readonly AnyNodeDefinition[] = [
   maskDilate,
   inpaint,
   restoreDenoise,
+  // --- generative models and latents list (issue 5) ---
+  ganSample,
+  vaeEncode,
+  vaeDecode,
+  latentRandom,
+  latentInterpolate,
+  latentAdd,
+  latentScale,
 ];
 
 export function createRegistry(extra: readonly AnyNodeDefinition[] = []): NodeRegistry {

@@ -1,0 +1,35 @@
+/**
+ * gan.sample — images from a DCGAN generator (DESIGN.md §3). Draws `count` seeded standard
+ * normal latents (the same as latent.random with this seed, count and the model's latent
+ * size), or uses the wired `latent` batch, and tiles the samples into a grid.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { defineNode } from '../engine/defineNode';
+import { SHIPPED_GAN, asLatent, latentDim, latentToImage, loadModelResource, modelParams, randomLatents, runModel, tileGrid, type ModelResource } from './lib/modelNode';
+
+export const ganSample = defineNode({
+  type: 'gan.sample',
+  title: 'GAN sample',
+  category: 'Generate',
+  description:
+    'Generates images with a GAN generator: mnist / fashion are the DCGANs shipped with pixel-loom (latent 64, 28×28 gray, trained here on MNIST / Fashion-MNIST), custom loads your own tfjs LayersModel. Without a wired latent it draws `count` seeded N(0, 1) latents; with one it renders each latent row. Several samples are tiled into a grid.',
+  version: 1,
+  inputs: { latent: { type: 'latent', optional: true, description: 'Latents [count, dim]; overrides seed and count.' } },
+  outputs: { image: { type: 'image' } },
+  params: {
+    ...modelParams,
+    seed: { kind: 'seed', default: 0 },
+    count: { kind: 'int', default: 16, min: 1, max: 256, label: 'Count', description: 'Number of samples when no latent is wired.' },
+    columns: { kind: 'int', default: 0, min: 0, max: 256, label: 'Columns', description: 'Grid columns (0 = ⌈√count⌉).' },
+    gap: { kind: 'int', default: 2, min: 0, max: 64, label: 'Gap', description: 'Pixels between grid tiles.' },
+  },
+  loadParams: ['model', 'modelUrl'],
+  load: (params, ctx) => loadModelResource(params, SHIPPED_GAN, latentToImage, ctx),
+  compute({ inputs, params, resource }) {
+    const r = resource as ModelResource;
+    const dim = latentDim(r.model);
+    const z = inputs.latent !== undefined ? asLatent(inputs.latent, dim, 'input "latent"') : randomLatents(params.count, dim, params.seed);
+    const images = tf.clipByValue(runModel(r.model, z)[0]!, 0, 1) as tf.Tensor4D;
+    return { image: tileGrid(images, params.columns, params.gap) };
+  },
+});
