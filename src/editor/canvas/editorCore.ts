@@ -121,6 +121,8 @@ export class EditorCore {
   private offGraph: () => void = () => undefined;
   private pendingDrop: { end: WireEnd & { node: string; port: string } } | null = null;
   private destroyed = false;
+  /** Wires dropped because they were refused: no search popup for them. */
+  private readonly quietDrops = new Set<SocketData>();
 
   constructor(
     readonly container: HTMLElement,
@@ -331,10 +333,7 @@ export class EditorCore {
     const id = idForType(type, (x) => this.graph.getNode(x) !== undefined);
     const p = { ...params };
     if (type === 'image.load' && !hasOwn(p, 'source')) p.source = DEFAULT_IMAGE_SOURCE;
-    const pos = at ?? (() => {
-      const c = this.viewCenter();
-      return { x: c.x - 124, y: c.y - 120 };
-    })();
+    const pos = at ?? this.freeSpotNearCenter();
     return this.gesture(async () => {
       const n = new EditorNode(id, type, entry, p);
       if (!(await this.editor.addNode(n))) return null;
@@ -342,6 +341,18 @@ export class EditorCore {
       await this.selectOnly([id]);
       return id;
     });
+  }
+
+  /** A top-left position near the view centre where no node starts yet (palette adds cascade). */
+  private freeSpotNearCenter(): Position {
+    const c = this.viewCenter();
+    const base = { x: Math.round(c.x - 124), y: Math.round(c.y - 160) };
+    const starts = [...this.area.nodeViews.values()].map((v) => v.position);
+    for (let k = 0; k < 40; k++) {
+      const p = { x: base.x + k * 32, y: base.y + k * 32 };
+      if (!starts.some((s) => Math.abs(s.x - p.x) < 16 && Math.abs(s.y - p.y) < 16)) return p;
+    }
+    return base;
   }
 
   /** Connects two ports; a refused connection is reported with the Graph's reason. */
@@ -656,6 +667,7 @@ export class EditorCore {
     if (!st) {
       if (initial.nodeId !== socket.nodeId || initial.key !== socket.key) {
         this.cb.notice(initial.side === 'output' ? 'connect an output to an input (both ends are outputs)' : 'connect an input to an output (both ends are inputs)', 'error');
+        this.abandonWire(initial);
       }
       return false;
     }
@@ -663,9 +675,18 @@ export class EditorCore {
     const problem = this.graph.checkConnect({ node: s.nodeId, port: s.key }, { node: t.nodeId, port: t.key }, { replacing: true });
     if (problem) {
       this.cb.notice(problem.message, 'error');
+      this.abandonWire(initial);
       return false;
     }
     return true;
+  }
+
+  /** Ends a wire drag that was refused (the classic flow would keep the wire on the pointer). */
+  private abandonWire(initial: SocketData): void {
+    queueMicrotask(() => {
+      this.quietDrops.add(initial);
+      this.connection.drop();
+    });
   }
 
   private installPipes(): void {
@@ -733,7 +754,8 @@ export class EditorCore {
       } else if (ctx.type === 'connectiondrop') {
         this.history.separate();
         const { initial, socket, created } = ctx.data;
-        if (!socket && !created && !this.readonly.enabled) {
+        const quiet = this.quietDrops.delete(initial);
+        if (!socket && !created && !this.readonly.enabled && !quiet) {
           const node = this.editor.getNode(initial.nodeId);
           const port = node ? (initial.side === 'output' ? node.outputs[initial.key] : node.inputs[initial.key]) : undefined;
           const type = (port?.socket as PortSocket | undefined)?.portType ?? 'any';
