@@ -4,7 +4,8 @@
  * python3-opencv / python3-skimage are installed. Not a test: it prints a table.
  *
  * Options: --backends cpu,wasm,webgpu (default: wasm,cpu; webgpu is the SwiftShader software
- * adapter here, add it explicitly) --sizes 256,512,1024 --reps N
+ * adapter here, add it explicitly) --sizes 256,512,1024 --reps N --no-editor (skip the editor
+ * figures that `npm run bench:editor` adds at the end)
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { spawnSync } from 'node:child_process';
@@ -170,6 +171,11 @@ async function main(): Promise<void> {
   console.log('\n| 8-node chain, 512² | backend | full run (ms) | re-eval after last-node param change (ms) | ratio |');
   console.log('|---|---|---|---|---|');
   for (const c of chain) console.log(`| chain | ${c.backend} | ${c.full.toFixed(1)} | ${c.reeval.toFixed(1)} | ${(c.reeval / c.full).toFixed(3)} |`);
+  // Editor figures in headless Chromium (open/pan of a 200-node graph, long tasks): scripts/bench-editor.ts
+  if (!process.argv.includes('--no-editor')) {
+    const r = spawnSync('npm', ['run', '--silent', 'bench:editor'], { stdio: 'inherit' });
+    if (r.status !== 0) console.error('(editor benchmark failed; run `npm run bench:editor` alone to see why)');
+  }
   process.exit(0);
 }
 
