@@ -120,3 +120,17 @@ export function autoGain(maxAbs: number): number {
   while (g < 1024 && maxAbs * g * 2 <= 1) g *= 2;
   return g;
 }
+
+/**
+ * True when both images have the same shape and bit-identical samples (a re-fetched output
+ * that did not change: the panel keeps what it shows instead of rendering it again).
+ */
+export function sameImage(x: FloatImage | null | undefined, y: FloatImage | null | undefined): boolean {
+  if (!x || !y) return x === y;
+  if (x === y) return true;
+  if (x.width !== y.width || x.height !== y.height || x.channels !== y.channels || x.data.length !== y.data.length) return false;
+  const a = new Uint32Array(x.data.buffer, x.data.byteOffset, x.data.length);
+  const b = new Uint32Array(y.data.buffer, y.data.byteOffset, y.data.length);
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { absDifference, absDifferenceChunked, amplify, autoGain, shapeNote } from '../../../src/editor/preview/compare';
+import { absDifference, absDifferenceChunked, amplify, autoGain, sameImage, shapeNote } from '../../../src/editor/preview/compare';
 import { formatValue, lookupValue, to8bit, toNumber, valuesOfNode } from '../../../src/editor/preview/format';
 import { histogramHeights } from '../../../src/editor/preview/histogram';
 import { analyzeImage } from '../../../src/editor/preview/analyze';
@@ -100,5 +100,17 @@ describe('chunked difference', () => {
     expect(chunked.meanAbs).toBeCloseTo(one.meanAbs, 12);
     // spot check pixel 1: a = (3/16, 4/16, 5/16), b = 1/4
     expect(Array.from(one.image!.data.subarray(3, 6))).toEqual([1 / 16, 0, 1 / 16]);
+  });
+});
+
+describe('sameImage', () => {
+  it('compares shape and bits', () => {
+    const a = im(2, 1, 1, [0.5, NaN]);
+    expect(sameImage(a, im(2, 1, 1, [0.5, NaN]))).toBe(true); // NaN with the same bits counts as unchanged
+    expect(sameImage(a, im(2, 1, 1, [0.5, 0]))).toBe(false);
+    expect(sameImage(a, im(1, 2, 1, [0.5, NaN]))).toBe(false);
+    expect(sameImage(im(1, 1, 1, [0]), im(1, 1, 1, [-0]))).toBe(false); // different bits
+    expect(sameImage(null, null)).toBe(true);
+    expect(sameImage(a, null)).toBe(false);
   });
 });
