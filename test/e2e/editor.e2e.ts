@@ -237,6 +237,37 @@ describe('editor, wasm backend', () => {
     expect(log.errors, failWithLog(log)).toEqual([]);
   });
 
+  it('compares two outputs in the preview: wipe slider, then absolute difference', async () => {
+    // A = the noisy image (selected), B = the median (context menu → Compare in preview)
+    await selectNode(page, ids.noise);
+    const b = (await page.locator(tid(`node-${ids.median}`)).boundingBox())!;
+    await page.mouse.click(b.x + Math.min(60, b.width / 3), b.y + 12, { button: 'right' });
+    await page.locator(`${tid('context-menu-item')}:has-text("Compare")`).first().click();
+    const panel = page.locator(tid('preview-panel'));
+    await expect.poll(async () => panel.getAttribute('data-mode'), { timeout: 30_000 }).toBe('wipe');
+    expect(await page.locator(tid('preview-title')).textContent()).toMatch(new RegExp(`^A ${ids.noise}\\.image.*B ${ids.median}\\.image`));
+    await page.locator(tid('preview-wipe')).fill('0.3');
+    // left of the wipe line shows A (noisy), right of it B (median): pixel values come from both
+    await hoverPreviewPixel(page, 128, 128);
+    const text = (await page.locator(tid('preview-pixel')).textContent()) ?? '';
+    expect(text).toMatch(/A: V [\d.]+/);
+    expect(text).toMatch(/B: V [\d.]+/);
+    expect(text).toMatch(/\|A−B\|: [\d.]+/);
+    await screenshot(page, '09-compare-wipe');
+    await page.locator(tid('preview-compare-mode')).selectOption('diff');
+    await expect.poll(async () => panel.getAttribute('data-mode')).toBe('diff');
+    const summary = (await page.locator(tid('preview-diff-summary')).textContent()) ?? '';
+    const maxAbs = parseShown(/max \|A−B\| (\S+)/.exec(summary)?.[1] ?? null);
+    const meanAbs = parseShown(/mean \|A−B\| (\S+)/.exec(summary)?.[1] ?? null);
+    // the median of σ 0.1 noise differs from the noisy input, by far less than the full range on average
+    expect(maxAbs).toBeGreaterThan(0.1);
+    expect(meanAbs).toBeGreaterThan(0.01);
+    expect(meanAbs).toBeLessThan(0.2);
+    await screenshot(page, '10-compare-difference');
+    await page.locator(tid('compare-clear')).click();
+    await expect.poll(async () => panel.getAttribute('data-mode')).toBe('image');
+  });
+
   describe('the same graph with ?backend=webgpu (SwiftShader)', () => {
     let gpu: Page;
     let glog: PageLog;
@@ -286,7 +317,7 @@ describe('editor, wasm backend', () => {
       console.info(`e2e: median pixel (100, 120) full precision: wasm ${wasmV} vs webgpu ${gpuV}`);
       expect(gpuV).toHaveLength(wasmV.length);
       expect(Math.abs(gpuV[0]! - wasmV[0]!)).toBeLessThanOrEqual(1e-4);
-      await screenshot(gpu, '09-webgpu');
+      await screenshot(gpu, '11-webgpu');
       expect(glog.errors, failWithLog(glog)).toEqual([]);
     });
   });

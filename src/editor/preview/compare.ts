@@ -7,6 +7,8 @@ export interface Difference {
   readonly image?: FloatImage;
   readonly maxAbs: number;
   readonly meanAbs: number;
+  /** 99th percentile of |A − B| (to 1/1024; values ≥ 1 count as 1): the auto gain maps it to 1. */
+  readonly p99: number;
   /** Shown to the user when the shapes differ (how the comparison treats them). */
   readonly note?: string;
 }
@@ -45,12 +47,15 @@ export async function absDifferenceChunked(a: FloatImage, b: FloatImage, opts: C
   return d.result();
 }
 
+const DIFF_BINS = 1024;
+
 class DifferenceBuilder {
   private row = 0;
   private max = 0;
   private sum = 0;
   private count = 0;
   private readonly out: Float32Array | undefined;
+  private readonly hist = new Uint32Array(DIFF_BINS + 1);
   private readonly c: number;
   private readonly note: string | undefined;
 
@@ -75,6 +80,7 @@ class DifferenceBuilder {
     const ad = a.data, bd = b.data;
     const r1 = Math.min(a.height, this.row + Math.max(1, Math.floor(rows)));
     let max = this.max, sum = this.sum, count = this.count;
+    const hist = this.hist;
     for (let p = this.row * w, pe = r1 * w; p < pe; p++) {
       const ia = p * ca, ib = p * cb, io = p * c;
       for (let k = 0; k < c; k++) {
@@ -84,6 +90,7 @@ class DifferenceBuilder {
           if (d > max) max = d;
           sum += d;
           count++;
+          hist[d >= 1 ? DIFF_BINS : Math.floor(d * DIFF_BINS)]!++;
         }
       }
     }
@@ -95,13 +102,26 @@ class DifferenceBuilder {
   }
 
   result(): Difference {
-    if (!this.out) return { maxAbs: NaN, meanAbs: NaN, note: this.note };
+    if (!this.out) return { maxAbs: NaN, meanAbs: NaN, p99: NaN, note: this.note };
     return {
       image: { width: this.a.width, height: this.a.height, channels: this.c, data: this.out },
       maxAbs: this.max,
       meanAbs: this.count ? this.sum / this.count : NaN,
+      p99: this.percentile(0.99),
       note: this.note,
     };
+  }
+
+  /** Upper edge of the bin where the cumulative count reaches q (capped at the true max). */
+  private percentile(q: number): number {
+    if (!this.count) return NaN;
+    const target = q * this.count;
+    let acc = 0;
+    for (let i = 0; i <= DIFF_BINS; i++) {
+      acc += this.hist[i]!;
+      if (acc >= target) return Math.min(this.max, (i + 1) / DIFF_BINS);
+    }
+    return this.max;
   }
 }
 
@@ -113,11 +133,14 @@ export function amplify(img: FloatImage, gain: number): FloatImage {
   return { width: img.width, height: img.height, channels: img.channels, data: out };
 }
 
-/** Gain that maps the largest difference to 1 (auto contrast), as a power of two ≤ 1024. */
-export function autoGain(maxAbs: number): number {
-  if (!(maxAbs > 0) || !Number.isFinite(maxAbs)) return 1;
+/**
+ * Auto contrast for a difference image: the largest power of two g ≤ 1024 with level·g ≤ 1,
+ * where level is the 99th percentile of |A − B| (a few outliers do not hide the rest).
+ */
+export function autoGain(level: number): number {
+  if (!(level > 0) || !Number.isFinite(level)) return 1;
   let g = 1;
-  while (g < 1024 && maxAbs * g * 2 <= 1) g *= 2;
+  while (g < 1024 && level * g * 2 <= 1) g *= 2;
   return g;
 }
 

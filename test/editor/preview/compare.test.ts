@@ -13,6 +13,7 @@ describe('compare', () => {
     expect(Array.from(d.image!.data)).toEqual([0.25, 0.5]);
     expect(d.maxAbs).toBe(0.5);
     expect(d.meanAbs).toBeCloseTo(0.375, 12);
+    expect(d.p99).toBe(0.5); // bin [512/1024, 513/1024) capped at the max 0.5
     expect(d.note).toBeUndefined();
   });
 
@@ -84,6 +85,21 @@ describe('histogram heights', () => {
     expect(h![128]).toBe(1);
     expect(h![0]).toBe(1); // 3 counts, capped
     expect(h![1]).toBe(0);
+  });
+});
+
+describe('auto gain from the 99th percentile', () => {
+  it('one outlier among 1000 small differences does not set the gain', () => {
+    const n = 1000;
+    const a = im(n, 1, 1, new Array(n).fill(0.5));
+    const bv = new Array(n).fill(0.5 + 0.01);
+    bv[7] = 0; // outlier |Δ| 0.5
+    const d = absDifference(a, im(n, 1, 1, bv));
+    expect(d.maxAbs).toBe(0.5);
+    // 999 values of 0.01 (bin 10: [10/1024, 11/1024)) → p99 = 11/1024
+    expect(d.p99).toBeCloseTo(11 / 1024, 12);
+    expect(autoGain(d.p99)).toBe(64); // 64·11/1024 = 0.69 ≤ 1 < 128·11/1024
+    expect(autoGain(d.maxAbs)).toBe(2);
   });
 });
 
