@@ -1,22 +1,26 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { defineNode } from '../engine/defineNode';
 import { asImage } from './lib/image';
+import { medianHost } from './lib/medianHost';
 import { padImage } from './lib/pad';
 import { runSelectionNetwork, selectionNetwork } from './lib/selectNetwork';
 
 /** Upper bound on the elements of one chunk's window views (rows·W·C·size²). */
 const CHUNK_ELEMENTS = 1 << 23;
 
-export type MedianMethod = 'auto' | 'network' | 'topk';
+export type MedianMethod = 'auto' | 'network' | 'topk' | 'host';
 
 /**
  * `auto` picks the selection network up to 5×5 (40 / 202 elementwise ops; ~1.3× faster than
  * topk on wasm at 512×512×3) and topk from 7×7 on, where the network (590+ ops) is slower.
  */
 function pickMethod(size: number, method: MedianMethod): 'network' | 'topk' {
-  if (method !== 'auto') return method;
+  if (method === 'network' || method === 'topk') return method;
   return size <= 5 ? 'network' : 'topk';
 }
+
+/** Backends whose tensors live in host memory, where dataSync() is a plain copy. */
+const HOST_BACKENDS = new Set(['cpu', 'wasm']);
 
 /**
  * Median of each size×size window, per channel, border replicating the edge — the same
@@ -25,11 +29,17 @@ function pickMethod(size: number, method: MedianMethod): 'network' | 'topk' {
  * pruned min/max selection network (`network`, elementwise ops only) or by stacking them
  * on a new axis and taking the ((size² + 1)/2)-th largest with `tf.topk` (`topk`). Both
  * are exact. Rows are processed in chunks so the views stay under `chunkElements` floats.
+ * On the cpu and wasm backends (`auto`) the host path of lib/medianHost.ts is used instead:
+ * the data is already in host memory, so dataSync() costs a copy, not a GPU round trip.
  */
 export function medianFilter(img: tf.Tensor3D, size: number, method: MedianMethod = 'auto', chunkElements = CHUNK_ELEMENTS): tf.Tensor3D {
   if (!Number.isInteger(size) || size < 1 || size % 2 === 0) throw new Error(`median size must be a positive odd integer, got ${size}`);
   if (size === 1) return tf.clone(img);
   const [h, w, c] = img.shape;
+  if (method === 'host' || (method === 'auto' && HOST_BACKENDS.has(tf.getBackend()))) {
+    // On cpu/wasm the pixels are already in host memory: gather + quickselect per pixel.
+    return tf.tensor3d(medianHost(img.dataSync() as Float32Array, h, w, c, size), [h, w, c]);
+  }
   const r = (size - 1) / 2;
   const taps = size * size;
   const rank = (taps - 1) / 2; // ascending, 0-based

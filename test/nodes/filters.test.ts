@@ -171,6 +171,12 @@ for (const backend of testBackends) {
         const img = tf.randomUniform([9, 7, 3], 0, 1, 'float32', 9) as tf.Tensor3D;
         for (const [size, method] of [[3, 'network'], [5, 'topk']] as const) {
           const whole = medianFilter(img, size, method);
+          if (backend !== 'webgpu') {
+            // The host path gives the same values as the tensor paths (exact).
+            const host = medianFilter(img, size, 'host');
+            expect(Array.from(await host.data())).toEqual(Array.from(await whole.data()));
+            host.dispose();
+          }
           const chunked = medianFilter(img, size, method, 7 * 3 * size * size * 2); // 2-row chunks
           expect(Array.from(await chunked.data())).toEqual(Array.from(await whole.data()));
           tf.dispose([whole, chunked]);
@@ -247,9 +253,9 @@ for (const backend of testBackends) {
             const mismatches = out.filter((v, i) => Math.round(v * 255) !== fc.expected[i]).length;
             expect(mismatches).toBe(0);
             measured[fc.node] = Math.max(measured[fc.node] ?? 0, maxAbsDiff(out.map((v) => Math.round(v * 255)), fc.expected));
-            // Both implementations (selection network, topk) are exact, whatever `auto` picks.
+            // All implementations (selection network, topk, host quickselect) are exact, whatever `auto` picks.
             const img2 = inputTensor(fc.input);
-            for (const method of ['network', 'topk'] as const) {
+            for (const method of ['network', 'topk', ...(backend === 'webgpu' ? [] : ['host'])] as const) {
               const m = medianFilter(img2, fc.params.size as number, method);
               const mv = Array.from(await m.data());
               m.dispose();
