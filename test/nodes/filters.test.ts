@@ -11,7 +11,7 @@ import { effectiveParams, validateParams } from '../../src/engine/params';
 import type { AnyNodeDefinition, Value } from '../../src/engine/types';
 import { filterGaussianBlur } from '../../src/nodes/filterGaussianBlur';
 import { filterBoxBlur } from '../../src/nodes/filterBoxBlur';
-import { filterMedian, medianFilter } from '../../src/nodes/filterMedian';
+import { filterMedian, medianFilter, type MedianMethod } from '../../src/nodes/filterMedian';
 import { filterSobel } from '../../src/nodes/filterSobel';
 import { filterUnsharpMask } from '../../src/nodes/filterUnsharpMask';
 import { filterConvolve } from '../../src/nodes/filterConvolve';
@@ -255,7 +255,7 @@ for (const backend of testBackends) {
             measured[fc.node] = Math.max(measured[fc.node] ?? 0, maxAbsDiff(out.map((v) => Math.round(v * 255)), fc.expected));
             // All implementations (selection network, topk, host quickselect) are exact, whatever `auto` picks.
             const img2 = inputTensor(fc.input);
-            for (const method of ['network', 'topk', ...(backend === 'webgpu' ? [] : ['host'])] as const) {
+            for (const method of ['network', 'topk', ...(backend === 'webgpu' ? [] : ['host'])] as MedianMethod[]) {
               const m = medianFilter(img2, fc.params.size as number, method);
               const mv = Array.from(await m.data());
               m.dispose();
