@@ -55,6 +55,7 @@ export class EngineClient {
   private readonly outputs = new Map<number, { resolve: (d: OutputData) => void; reject: (e: Error) => void }>();
   private readonly assets = new Map<number, { resolve: (id: string) => void; reject: (e: Error) => void }>();
   private readonly readyPromise: Promise<{ catalog: NodeCatalogEntry[]; backend: BackendInfo }>;
+  private readonly catalogPromise: Promise<NodeCatalogEntry[]>;
   private backendInfo: BackendInfo | null = null;
   private catalogList: NodeCatalogEntry[] = [];
   /** The run id of the latest evaluate request. */
@@ -74,6 +75,18 @@ export class EngineClient {
       });
     });
     this.readyPromise.catch(() => undefined);
+    this.catalogPromise = new Promise((resolve, reject) => {
+      const off = this.on((m) => {
+        if (m.type === 'catalog' || m.type === 'ready') {
+          off();
+          resolve([...m.catalog]);
+        } else if (m.type === 'fatal') {
+          off();
+          reject(new Error(m.message));
+        }
+      });
+    });
+    this.catalogPromise.catch(() => undefined);
     this.port.addEventListener('message', (e) => this.receive(e.data));
     this.port.addEventListener('error', (e) => this.receive({ type: 'fatal', message: `the evaluation worker failed: ${e.message || 'unknown error'}` }));
     this.post({ type: 'init', backend: opts.backend ?? 'auto', wasmPath: '' });
@@ -82,6 +95,14 @@ export class EngineClient {
   /** Resolves with the node catalogue and the active backend once the worker has started. */
   ready(): Promise<{ catalog: NodeCatalogEntry[]; backend: BackendInfo }> {
     return this.readyPromise;
+  }
+
+  /**
+   * Resolves with the node catalogue as soon as the worker runs, before its backend is
+   * chosen (the canvas can be built meanwhile; evaluation waits for the backend).
+   */
+  catalogReady(): Promise<NodeCatalogEntry[]> {
+    return this.catalogPromise;
   }
 
   get backend(): BackendInfo | null {
@@ -162,6 +183,8 @@ export class EngineClient {
   private receive(m: FromWorker): void {
     if (m.type === 'ready') {
       this.backendInfo = m.backend;
+      this.catalogList = [...m.catalog];
+    } else if (m.type === 'catalog') {
       this.catalogList = [...m.catalog];
     } else if (m.type === 'backend') {
       this.backendInfo = m.backend;

@@ -49,10 +49,16 @@ export type ToWorker =
 
 /** worker → main */
 export type FromWorker =
+  /** The node catalogue, sent as soon as the worker runs (before a backend is chosen). */
+  | { readonly type: 'catalog'; readonly catalog: readonly NodeCatalogEntry[] }
   | { readonly type: 'ready'; readonly catalog: readonly NodeCatalogEntry[]; readonly backend: BackendInfo }
   | { readonly type: 'backend'; readonly backend: BackendInfo }
   | { readonly type: 'asset'; readonly requestId: number; readonly id: string; readonly error?: string }
   | { readonly type: 'status'; readonly runId: number; readonly node: string; readonly status: NodeStatus; readonly ms?: number; readonly error?: string }
+  /**
+   * Run progress: `done` of `total` targets (fractional while one is in work). With `node`,
+   * the load progress of that node in [0, 1] (`total` 1).
+   */
   | { readonly type: 'progress'; readonly runId: number; readonly done: number; readonly total: number; readonly node?: string }
   /** An image/mask output's thumbnail (transferred) and statistics. */
   | {

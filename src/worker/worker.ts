@@ -48,8 +48,20 @@ let initStarted = false;
 /** Latest run id seen; older evaluate requests that arrive late are dropped. */
 let latestRun = 0;
 let current: { runId: number; controller: AbortController } | null = null;
-/** The last finished run's result, kept (pinned) for getOutput until the next one finishes. */
-let lastResult: EvaluationResult | null = null;
+/** The last finished run's results (one per batch), kept (pinned) for getOutput until the next run finishes. */
+let lastResults: EvaluationResult[] = [];
+/** Results of the run in progress so far. */
+let currentResults: EvaluationResult[] = [];
+/**
+ * Targets are evaluated in batches of this many, each batch's previews sent as soon as it is
+ * done: a big graph fills in progressively instead of all at the end. Later batches find the
+ * shared ancestors in the cache.
+ */
+const BATCH = 6;
+
+function releaseAll(list: EvaluationResult[]): void {
+  for (const r of list) r.release();
+}
 /** node.port → the tensor whose thumbnail was last sent. */
 const sentThumbs = new Map<string, Tensor>();
 
@@ -59,8 +71,8 @@ async function switchBackend(pref: BackendPreference): Promise<void> {
   backend = await chooseBackend(pref);
   if (previous !== backend.name) {
     // Tensors of the old backend are gone with it: nothing sent before matches any more.
-    lastResult?.release();
-    lastResult = null;
+    releaseAll(lastResults);
+    lastResults = [];
     sentThumbs.clear();
   }
   post({ type: 'backend', backend });
@@ -69,6 +81,7 @@ async function switchBackend(pref: BackendPreference): Promise<void> {
 function init(pref: BackendPreference): void {
   if (initStarted) return;
   initStarted = true;
+  post({ type: 'catalog', catalog: registry.catalog() });
   backendReady = (async () => {
     try {
       backend = await chooseBackend(pref);
@@ -139,60 +152,81 @@ async function evaluate(msg: Extract<ToWorker, { type: 'evaluate' }>): Promise<v
     return;
   }
   const targets = msg.targets.filter((t) => graph.getNode(t.node) !== undefined && !graph.isPlaceholder(t.node));
-  let result: EvaluationResult;
+  for (const t of targets) post({ type: 'status', runId, node: t.node, status: 'queued' });
+  const results: EvaluationResult[] = [];
+  currentResults = results;
+  let error: string | undefined;
+  let doneTargets = 0;
   try {
-    result = await engine.evaluate(graph, targets, {
-      signal: controller.signal,
-      onEvent: (ev) => {
-        if (ev.type === 'status') {
-          post({ type: 'status', runId, node: ev.node, status: ev.status, ...(ev.ms !== undefined ? { ms: ev.ms } : {}), ...(ev.error ? { error: ev.error.message } : {}) });
-        } else {
-          post({ type: 'progress', runId, done: ev.done, total: ev.total, ...(ev.node !== undefined ? { node: ev.node } : {}) });
-        }
-      },
-    });
-  } catch (e) {
-    finish(isCancelled(e) || controller.signal.aborted ? { cancelled: true } : { cancelled: false, error: message(e) });
-    return;
-  }
-
-  try {
-    for (const t of targets) {
-      const def = graph.definitionOf(t.node);
-      if (!def) continue;
-      const outs = result.outputs(t.node);
-      if (!outs) continue;
-      for (const [port, spec] of Object.entries(def.outputs)) {
-        if (t.port !== undefined && t.port !== port) continue;
-        if (controller.signal.aborted) break;
-        const v = outs[port];
-        if (v === undefined) continue;
-        if (typeof v === 'number') {
-          post({ type: 'value', runId, node: t.node, port, value: valueOf(v) });
-        } else if (spec.type === 'latent') {
-          post({ type: 'latent', runId, node: t.node, port, shape: [...v.shape] });
-        } else {
-          const key = `${t.node}\u0000${port}`;
-          if (sentThumbs.get(key) === v) continue;
-          try {
-            const px = await thumbnailPixels(v, msg.thumbSize);
-            const bitmap = await toBitmap(px);
-            sentThumbs.set(key, v);
-            post({ type: 'preview', runId, node: t.node, port, width: px.fullWidth, height: px.fullHeight, channels: px.channels, thumbnail: bitmap, stats: px.stats }, [bitmap]);
-          } catch (e) {
-            post({ type: 'status', runId, node: t.node, status: 'error', error: `preview of output "${port}" failed: ${message(e)}` });
-          }
-        }
+    for (let i = 0; i < targets.length && !controller.signal.aborted; i += BATCH) {
+      const batch = targets.slice(i, i + BATCH);
+      let result: EvaluationResult;
+      try {
+        result = await engine.evaluate(graph, batch, {
+          signal: controller.signal,
+          onEvent: (ev) => {
+            if (ev.type === 'status') {
+              post({ type: 'status', runId, node: ev.node, status: ev.status, ...(ev.ms !== undefined ? { ms: ev.ms } : {}), ...(ev.error ? { error: ev.error.message } : {}) });
+            } else if (ev.node !== undefined && !Number.isInteger(ev.done)) {
+              post({ type: 'progress', runId, done: ev.done - Math.floor(ev.done), total: 1, node: ev.node });
+            } else if (ev.total > 0) {
+              post({ type: 'progress', runId, done: doneTargets + (ev.done / ev.total) * batch.length, total: targets.length });
+            }
+          },
+        });
+      } catch (e) {
+        if (isCancelled(e) || controller.signal.aborted) break;
+        error = message(e);
+        break;
       }
+      results.push(result);
+      doneTargets += batch.length;
+      await sendPreviews(graph, batch, result, msg, controller.signal);
     }
   } finally {
+    if (currentResults === results) currentResults = [];
     if (controller.signal.aborted) {
-      result.release();
+      releaseAll(results);
+      // Targets of batches that never started go back to idle (a newer run re-queues its own).
+      for (const t of targets.slice(doneTargets + BATCH)) post({ type: 'status', runId, node: t.node, status: 'idle' });
       finish({ cancelled: true });
     } else {
-      lastResult?.release();
-      lastResult = result;
-      finish({ cancelled: false });
+      releaseAll(lastResults);
+      lastResults = results;
+      finish(error !== undefined ? { cancelled: false, error } : { cancelled: false });
+    }
+  }
+}
+
+/** Reports the outputs of `targets`: thumbnails of images and masks, number values, latent shapes. */
+async function sendPreviews(graph: Graph, targets: readonly { node: string; port?: string }[], result: EvaluationResult, msg: Extract<ToWorker, { type: 'evaluate' }>, signal: AbortSignal): Promise<void> {
+  const { runId } = msg;
+  for (const t of targets) {
+    const def = graph.definitionOf(t.node);
+    if (!def) continue;
+    const outs = result.outputs(t.node);
+    if (!outs) continue;
+    for (const [port, spec] of Object.entries(def.outputs)) {
+      if (t.port !== undefined && t.port !== port) continue;
+      if (signal.aborted) return;
+      const v = outs[port];
+      if (v === undefined) continue;
+      if (typeof v === 'number') {
+        post({ type: 'value', runId, node: t.node, port, value: valueOf(v) });
+      } else if (spec.type === 'latent') {
+        post({ type: 'latent', runId, node: t.node, port, shape: [...v.shape] });
+      } else {
+        const key = `${t.node}\u0000${port}`;
+        if (sentThumbs.get(key) === v) continue;
+        try {
+          const px = await thumbnailPixels(v, msg.thumbSize);
+          const bitmap = await toBitmap(px);
+          sentThumbs.set(key, v);
+          post({ type: 'preview', runId, node: t.node, port, width: px.fullWidth, height: px.fullHeight, channels: px.channels, thumbnail: bitmap, stats: px.stats }, [bitmap]);
+        } catch (e) {
+          post({ type: 'status', runId, node: t.node, status: 'error', error: `preview of output "${port}" failed: ${message(e)}` });
+        }
+      }
     }
   }
 }
@@ -200,7 +234,11 @@ async function evaluate(msg: Extract<ToWorker, { type: 'evaluate' }>): Promise<v
 async function getOutput(msg: Extract<ToWorker, { type: 'getOutput' }>): Promise<void> {
   const { requestId, node, port } = msg;
   try {
-    const v = lastResult?.value(node, port);
+    let v: ReturnType<EvaluationResult['value']>;
+    for (const r of [...currentResults, ...lastResults].reverse()) {
+      v = r.value(node, port);
+      if (v !== undefined) break;
+    }
     if (v === undefined) throw new Error(`output ${node}.${port} has not been evaluated yet`);
     if (typeof v === 'number') {
       const data = new Float32Array([v]);

@@ -34,12 +34,12 @@ import { byCategory } from '../logic/catalog';
 import type { WireEnd } from '../logic/palette';
 import { visibleNodeIds, type Rect } from '../logic/targets';
 import { EditorConnection, EditorNode, PortSocket, type Schemes } from './schemes';
+import { BatchedSocketPosition } from './socketPositions';
 
 type AreaExtra = VueArea2D<Schemes> | ContextMenuExtra | MinimapExtra;
 
 export interface CanvasComponents {
   node: Component;
-  socket: Component;
   connection: Component;
   /** Called for every Vue app rete-vue-plugin creates (one per node, wire, menu). */
   setupApp?: (app: App) => void;
@@ -121,6 +121,7 @@ export class EditorCore {
   private offGraph: () => void = () => undefined;
   private pendingDrop: { end: WireEnd & { node: string; port: string } } | null = null;
   private destroyed = false;
+  private refreshMinimap: () => void = () => undefined;
   /** Wires dropped because they were refused: no search popup for them. */
   private readonly quietDrops = new Set<SocketData>();
 
@@ -143,15 +144,19 @@ export class EditorCore {
         return app;
       }) as never,
     });
-    render.addPreset(
-      VuePresets.classic.setup({
-        customize: {
-          node: () => components.node,
-          socket: () => components.socket,
-          connection: () => components.connection,
-        },
-      }) as never,
-    );
+    const classic = VuePresets.classic.setup<Schemes, VueArea2D<Schemes>>({
+      socketPositionWatcher: new BatchedSocketPosition<Schemes, VueArea2D<Schemes>>() as never,
+      customize: {
+        node: () => components.node,
+        connection: () => components.connection,
+      },
+    });
+    // Sockets are drawn inside the node component (SocketRef), which only announces their
+    // elements to the connection plugin: one Vue app per socket would cost ~1 ms each.
+    render.addPreset({
+      ...classic,
+      render: (context: Parameters<typeof classic.render>[0], plugin: Parameters<typeof classic.render>[1]) => (context.data.type === 'socket' ? undefined : classic.render(context, plugin)),
+    } as never);
     render.addPreset(VuePresets.contextMenu.setup({ delay: 200 }) as never);
     render.addPreset(VuePresets.minimap.setup({ size: 180 }) as never);
 
@@ -171,6 +176,19 @@ export class EditorCore {
 
     const menu = new ContextMenuPlugin<Schemes>({ items: (ctx) => this.menuItems(ctx) });
     const minimap = new MinimapPlugin<Schemes>({ boundViewport: true });
+    // The minimap re-renders (and measures the container) on every node add/move and pan
+    // step; coalesce that to one render per frame, and none while a graph is being loaded.
+    const mm = minimap as unknown as { render(): void };
+    const renderMinimap = mm.render.bind(minimap);
+    let minimapFrame = 0;
+    mm.render = () => {
+      if (this.mirroring > 0 || minimapFrame) return;
+      minimapFrame = requestAnimationFrame(() => {
+        minimapFrame = 0;
+        if (this.mirroring === 0 && !this.destroyed) renderMinimap();
+      });
+    };
+    this.refreshMinimap = () => mm.render();
 
     this.editor.use(this.readonly.root);
     this.editor.use(this.area);
@@ -185,6 +203,8 @@ export class EditorCore {
     this.area.use(this.comments as never);
 
     AreaExtensions.simpleNodesOrder(this.area);
+    // Pan and zoom move one composited layer instead of repainting every node each frame.
+    this.area.area.content.holder.style.willChange = 'transform';
     this.selectable = AreaExtensions.selectableNodes(this.area, this.selector, { accumulating: AreaExtensions.accumulateOnCtrl() });
 
     // Pan with the left (empty canvas) or middle button; Shift/Ctrl+drag is box selection.
@@ -278,6 +298,7 @@ export class EditorCore {
     if (!n || (Math.abs(n.width - width) < 1 && Math.abs(n.height - height) < 1)) return;
     n.width = width;
     n.height = height;
+    this.refreshMinimap();
     this.cb.viewChanged();
   }
 
@@ -308,6 +329,7 @@ export class EditorCore {
     } finally {
       this.mirroring--;
     }
+    this.refreshMinimap();
     this.history.clear();
     this.rev++;
     const vp = (graph.extras.ui as { viewport?: { x?: unknown; y?: unknown; zoom?: unknown } } | undefined)?.viewport;

@@ -12,6 +12,8 @@ export interface UiState {
   readonly: boolean;
   /** The node shown in the preview panel. */
   previewNode: string | null;
+  /** Full node detail (param widgets); off when zoomed far out, so big graphs stay light. */
+  detail: boolean;
   /** asset:<hash> → file name, for image.load nodes whose image was picked. */
   assetNames: Record<string, string>;
 }

@@ -158,6 +158,8 @@ export class RunState {
       case 'ready':
         this.global.backend = m.backend;
         break;
+      case 'catalog':
+        break;
       case 'backend':
         this.global.backend = m.backend;
         break;
@@ -173,12 +175,13 @@ export class RunState {
         break;
       }
       case 'progress': {
-        this.global.done = m.done;
-        this.global.total = m.total;
         if (m.node !== undefined) {
-          const frac = m.done - Math.floor(m.done);
+          // A node's load progress in [0, 1].
           const s = this.node(m.node);
-          s.progress = frac > 0 && s.status === 'running' ? frac : null;
+          s.progress = s.status === 'running' && m.done < 1 ? Math.max(0, m.done) : null;
+        } else {
+          this.global.done = m.done;
+          this.global.total = m.total;
         }
         break;
       }
