@@ -15,7 +15,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { addFromPalette, backendName, compareGray, dragNodeTo, dragWire, graph, hasEdge, openEditor, parseShown, readPixels, thumb, tid, waitIdle, type Doc, type Pixels } from './app';
-import { launchBrowser, screenshot, startPreviewServer, watchPage, type Browser, type PageLog, type Server } from './harness';
+import { existsSync } from 'node:fs';
+import { CHROMIUM, launchBrowser, requireChromium, screenshot, startPreviewServer, watchPage, type Browser, type PageLog, type Server } from './harness';
 
 /** float32 tolerance for an SSIM mean computed by two backends (different summation order). */
 const SSIM_TOL = 1e-4;
@@ -26,8 +27,14 @@ let server: Server;
 let browser: Browser;
 
 beforeAll(async () => {
-  browser = await launchBrowser({ viewport: { width: 1600, height: 1000 } });
+  // A missing browser fails the tests below (with the message of requireChromium), never skips them.
+  if (existsSync(CHROMIUM)) browser = await launchBrowser({ viewport: { width: 1600, height: 1000 } });
   server = await startPreviewServer();
+});
+
+it(`drives Debian's Chromium at ${CHROMIUM} (never a downloaded browser)`, () => {
+  requireChromium();
+  expect(browser).toBeDefined();
 });
 
 afterAll(async () => {
@@ -74,6 +81,7 @@ describe('editor, wasm backend', () => {
   const shared: { doc?: Doc; ssim?: number; median?: Pixels; /** JSON of the median's / SSIM map's channel values at (100, 120) */ pixel?: string; mapPixel?: string } = {};
 
   beforeAll(async () => {
+    requireChromium();
     page = await browser.context.newPage();
     log = watchPage(page);
   });
