@@ -8,7 +8,7 @@ function fakeFetch(files: Record<string, { body: Uint8Array | string; type?: str
     if (url.protocol === 'data:') return fetch(url.href);
     const f = files[url.pathname];
     if (!f) return new Response('nope', { status: 404, statusText: 'Not Found' });
-    return new Response(f.body, { status: f.status ?? 200, headers: { 'content-type': f.type ?? 'image/png' } });
+    return new Response(f.body as BodyInit, { status: f.status ?? 200, headers: { 'content-type': f.type ?? 'image/png' } });
   }) as typeof fetch;
 }
 

@@ -34,7 +34,7 @@ import { byCategory } from '../logic/catalog';
 import type { WireEnd } from '../logic/palette';
 import { visibleNodeIds, type Rect } from '../logic/targets';
 import { EditorConnection, EditorNode, PortSocket, type Schemes } from './schemes';
-import { BatchedSocketPosition } from './socketPositions';
+import { BatchedSocketPosition, centerIn } from './socketPositions';
 
 type AreaExtra = VueArea2D<Schemes> | ContextMenuExtra | MinimapExtra;
 
@@ -365,14 +365,26 @@ export class EditorCore {
     });
   }
 
-  /** A top-left position near the view centre where no node starts yet (palette adds cascade). */
+  /**
+   * Where a node added from the palette goes: the free spot (no overlap with other nodes)
+   * nearest to the view centre, searched on rings around it; the centre itself when the
+   * view is full.
+   */
   private freeSpotNearCenter(): Position {
     const c = this.viewCenter();
-    const base = { x: Math.round(c.x - 124), y: Math.round(c.y - 160) };
-    const starts = [...this.area.nodeViews.values()].map((v) => v.position);
-    for (let k = 0; k < 40; k++) {
-      const p = { x: base.x + k * 32, y: base.y + k * 32 };
-      if (!starts.some((s) => Math.abs(s.x - p.x) < 16 && Math.abs(s.y - p.y) < 16)) return p;
+    const size = { width: 248, height: 320 };
+    const base = { x: Math.round(c.x - size.width / 2), y: Math.round(c.y - size.height / 2) };
+    const rects = [...this.nodeRects().values()];
+    const free = (p: Position): boolean =>
+      !rects.some((r) => p.x < r.x + r.width + 24 && r.x < p.x + size.width + 24 && p.y < r.y + r.height + 24 && r.y < p.y + size.height + 24);
+    const step = 40;
+    for (let ring = 0; ring <= 30; ring++) {
+      for (let i = -ring; i <= ring; i++) {
+        for (const [dx, dy] of [[i, -ring], [i, ring], [-ring, i], [ring, i]] as const) {
+          const p = { x: base.x + dx * step, y: base.y + dy * step };
+          if (free(p)) return p;
+        }
+      }
     }
     return base;
   }
@@ -541,12 +553,27 @@ export class EditorCore {
   /** Lays the graph out with elkjs (rete-auto-arrange-plugin, loaded on first use). */
   async arrange(): Promise<void> {
     if (this.editor.getNodes().length === 0) return;
-    const { AutoArrangePlugin, Presets: ArrangePresets } = await import('rete-auto-arrange-plugin');
+    const { AutoArrangePlugin } = await import('rete-auto-arrange-plugin');
     const arrange = new AutoArrangePlugin<Schemes>();
-    arrange.addPreset(ArrangePresets.classic.setup());
+    // Port positions as the node component draws them (measured), sockets on the left/right edge.
+    arrange.addPreset(() => ({
+      port: ({ nodeId, side, key, index, width }) => {
+        const view = this.area.nodeViews.get(nodeId);
+        const el = view?.element.querySelector<HTMLElement>(`[data-testid="socket-${nodeId}-${side === 'input' ? 'in' : 'out'}-${key}"]`);
+        const c = el && view ? centerIn(el, view.element) : null;
+        return { x: side === 'input' ? 0 : width, y: c ? c.y : 45 + index * 22, width: 1, height: 1, side: side === 'input' ? 'WEST' : 'EAST' };
+      },
+    }));
     this.area.use(arrange as never);
     await this.gesture(async () => {
-      await arrange.layout({ options: { 'elk.spacing.nodeNode': '48', 'elk.layered.spacing.nodeNodeBetweenLayers': '72' } });
+      await arrange.layout({
+        options: {
+          'elk.spacing.nodeNode': '40',
+          'elk.layered.spacing.nodeNodeBetweenLayers': '64',
+          'elk.layered.nodePlacement.strategy': 'NETWORK_SIMPLEX',
+          'elk.layered.considerModelOrder.strategy': 'NODES_AND_EDGES',
+        },
+      });
     });
     await this.zoomFit(this.editor.getNodes().map((n) => n.id));
   }
@@ -763,6 +790,9 @@ export class EditorCore {
         case 'pointerup':
           queueMicrotask(() => this.cb.selectionChanged(this.selectedIds()));
           break;
+        case 'render':
+          if ((ctx.data as { type?: string }).type === 'contextmenu') requestAnimationFrame(() => this.keepMenuInView());
+          break;
         default:
           break;
       }
@@ -799,6 +829,21 @@ export class EditorCore {
       }
       return ctx;
     });
+  }
+
+  /** Moves an open context menu up/left so it stays inside the canvas. */
+  private keepMenuInView(): void {
+    const menu = this.container.querySelector<HTMLElement>('[data-testid="context-menu"]');
+    // The plugin positions a fixed element (a child of the container) at the pointer.
+    let holder = menu?.parentElement ?? null;
+    while (holder && holder.parentElement !== this.container) holder = holder.parentElement;
+    if (!menu || !holder) return;
+    const box = this.container.getBoundingClientRect();
+    const r = menu.getBoundingClientRect();
+    const dy = Math.max(0, r.bottom - (box.bottom - 8));
+    const dx = Math.max(0, r.right - (box.right - 8));
+    if (dy) holder.style.top = `${Math.max(box.top, parseFloat(holder.style.top) - dy)}px`;
+    if (dx) holder.style.left = `${Math.max(box.left, parseFloat(holder.style.left) - dx)}px`;
   }
 
   /** Adds a node from the wire-drop search and connects the dropped wire to its `port`. */
