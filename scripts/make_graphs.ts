@@ -19,13 +19,13 @@ const dir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'gr
 
 type Params = Record<string, unknown>;
 
-/** Small builder: nodes on a grid (column, row) → position (240·col, 160·row). */
+/** Small builder: nodes on a grid (column, row) → position (320·col, 440·row), room for the editor's nodes with thumbnails. */
 function builder(name: string, description: string) {
   const g = new Graph(registry, { name, description });
   return {
     g,
     node(id: string, type: string, params: Params, col: number, row: number): string {
-      g.addNode({ id, type, params, position: { x: 240 * col, y: 160 * row } });
+      g.addNode({ id, type, params, position: { x: 320 * col, y: 440 * row } });
       return id;
     },
     wire(from: string, to: string, toPort = 'image', fromPort = 'image'): void {
