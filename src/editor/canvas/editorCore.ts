@@ -17,7 +17,7 @@ import type { Item as MenuItem } from 'rete-context-menu-plugin/_types/types';
 import { HistoryPlugin, Presets as HistoryPresets, type HistoryAction } from 'rete-history-plugin';
 import { MinimapPlugin } from 'rete-minimap-plugin';
 import { ReadonlyPlugin } from 'rete-readonly-plugin';
-import { CommentPlugin, FrameComment, InlineComment, type Comment } from 'rete-comment-plugin';
+import { CommentExtensions, CommentPlugin, FrameComment, InlineComment, type Comment } from 'rete-comment-plugin';
 import { Presets as VuePresets, VuePlugin, type VueArea2D } from 'rete-vue-plugin';
 import type { ContextMenuExtra } from 'rete-context-menu-plugin';
 import type { MinimapExtra } from 'rete-minimap-plugin';
@@ -122,6 +122,7 @@ export class EditorCore {
   private pendingDrop: { end: WireEnd & { node: string; port: string } } | null = null;
   private destroyed = false;
   private refreshMinimap: () => void = () => undefined;
+  private commentTimer: ReturnType<typeof setTimeout> | null = null;
   /** Wires dropped because they were refused: no search popup for them. */
   private readonly quietDrops = new Set<SocketData>();
 
@@ -205,7 +206,9 @@ export class EditorCore {
     AreaExtensions.simpleNodesOrder(this.area);
     // Pan and zoom move one composited layer instead of repainting every node each frame.
     this.area.area.content.holder.style.willChange = 'transform';
-    this.selectable = AreaExtensions.selectableNodes(this.area, this.selector, { accumulating: AreaExtensions.accumulateOnCtrl() });
+    const accumulating = AreaExtensions.accumulateOnCtrl();
+    this.selectable = AreaExtensions.selectableNodes(this.area, this.selector, { accumulating });
+    CommentExtensions.selectable(this.comments as never, this.selector, accumulating);
 
     // Pan with the left (empty canvas) or middle button; Shift/Ctrl+drag is box selection.
     this.area.area.setDragHandler(
@@ -421,7 +424,19 @@ export class EditorCore {
     this.cb.selectionChanged(this.selectedIds());
   }
 
+  /** Deletes the selected nodes and comments. */
   async deleteSelection(): Promise<void> {
+    const comments = [...this.selector.entities.values()].filter((e) => e.label === 'comment').map((e) => e.id);
+    if (comments.length) {
+      const before = this.storedComments();
+      this.mirroring++;
+      try {
+        for (const id of comments) this.comments.delete(id);
+      } finally {
+        this.mirroring--;
+      }
+      this.commitComments(before);
+    }
     await this.removeNodes(this.selectedIds());
   }
 
@@ -823,7 +838,14 @@ export class EditorCore {
 
     this.comments.addPipe((ctx) => {
       if (this.mirroring > 0 || !ctx || typeof ctx !== 'object') return ctx;
-      if (ctx.type === 'commentremoved' || ctx.type === 'commenttranslated' || ctx.type === 'editcomment') {
+      if (ctx.type === 'commenttranslated') {
+        // One history entry per drag, written when it stops.
+        if (this.commentTimer) clearTimeout(this.commentTimer);
+        this.commentTimer = setTimeout(() => {
+          this.commentTimer = null;
+          this.commitComments(this.lastComments);
+        }, 400);
+      } else if (ctx.type === 'commentremoved' || ctx.type === 'editcomment') {
         // Apply after the plugin finished changing the comment.
         queueMicrotask(() => this.commitComments(this.lastComments));
       }
