@@ -123,6 +123,8 @@ export class EditorCore {
   private destroyed = false;
   private refreshMinimap: () => void = () => undefined;
   private commentTimer: ReturnType<typeof setTimeout> | null = null;
+  /** The wire being dragged was started from a socket (not pulled off an existing connection). */
+  private freshWire = false;
   /** Wires dropped because they were refused: no search popup for them. */
   private readonly quietDrops = new Set<SocketData>();
 
@@ -159,7 +161,7 @@ export class EditorCore {
       render: (context: Parameters<typeof classic.render>[0], plugin: Parameters<typeof classic.render>[1]) => (context.data.type === 'socket' ? undefined : classic.render(context, plugin)),
     } as never);
     render.addPreset(VuePresets.contextMenu.setup({ delay: 200 }) as never);
-    render.addPreset(VuePresets.minimap.setup({ size: 180 }) as never);
+    render.addPreset(VuePresets.minimap.setup({ size: 140 }) as never);
 
     this.connection.addPreset(
       () =>
@@ -818,11 +820,16 @@ export class EditorCore {
       if (!ctx || typeof ctx !== 'object' || !('type' in ctx)) return ctx;
       if (ctx.type === 'connectionpick') {
         this.history.separate();
+        this.freshWire = true;
       } else if (ctx.type === 'connectiondrop') {
         this.history.separate();
         const { initial, socket, created } = ctx.data;
         const quiet = this.quietDrops.delete(initial);
-        if (!socket && !created && !this.readonly.enabled && !quiet) {
+        // A wire pulled off an input and dropped on the canvas is just removed; a new wire
+        // dropped there opens the search.
+        const fresh = this.freshWire;
+        this.freshWire = false;
+        if (fresh && !socket && !created && !this.readonly.enabled && !quiet) {
           const node = this.editor.getNode(initial.nodeId);
           const port = node ? (initial.side === 'output' ? node.outputs[initial.key] : node.inputs[initial.key]) : undefined;
           const type = (port?.socket as PortSocket | undefined)?.portType ?? 'any';
