@@ -1,5 +1,10 @@
-/** Browser entry: mounts the editor. The engine and tfjs start in a worker (src/worker). */
+/**
+ * Browser entry. Starts the evaluation worker first (engine + tfjs live there, never on the
+ * main thread), then loads and mounts the editor while the worker boots.
+ */
 import { createApp } from 'vue';
-import App from '../editor/App.vue';
+import { prestartEngineWorker } from '../editor/engineClient';
 
+prestartEngineWorker();
+const { default: App } = await import('../editor/App.vue');
 createApp(App).mount('#app');

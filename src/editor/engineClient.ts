@@ -47,6 +47,23 @@ export function createEngineWorker(): WorkerPort {
   return new Worker(new URL('../worker/worker.ts', import.meta.url), { type: 'module', name: 'pixel-loom-engine' }) as unknown as WorkerPort;
 }
 
+let prestarted: WorkerPort | null = null;
+
+/**
+ * Starts the worker early (src/app/main.ts calls this before the editor's code has loaded),
+ * so its startup overlaps the page's. The worker says nothing before it gets `init`, so
+ * nothing is lost until an EngineClient takes it.
+ */
+export function prestartEngineWorker(): void {
+  if (!prestarted && typeof Worker !== 'undefined') prestarted = createEngineWorker();
+}
+
+function takeWorker(): WorkerPort {
+  const w = prestarted ?? createEngineWorker();
+  prestarted = null;
+  return w;
+}
+
 export class EngineClient {
   private readonly port: WorkerPort;
   private readonly listeners = new Set<EngineListener>();
@@ -62,7 +79,7 @@ export class EngineClient {
   latestRun = 0;
 
   constructor(opts: { backend?: BackendPreference; port?: WorkerPort } = {}) {
-    this.port = opts.port ?? createEngineWorker();
+    this.port = opts.port ?? takeWorker();
     this.readyPromise = new Promise((resolve, reject) => {
       const off = this.on((m) => {
         if (m.type === 'ready') {

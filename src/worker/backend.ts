@@ -1,10 +1,9 @@
 /**
  * tfjs backends in the browser worker (DESIGN.md §4): webgpu only on a hardware adapter
- * unless forced, else wasm (files served by the app), else cpu. The backends load lazily
+ * unless forced, else wasm (files served by the app), else cpu. Every backend loads lazily
  * (dynamic import) so the worker starts fast and an unused backend costs nothing.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-cpu';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
@@ -19,7 +18,7 @@ interface AdapterLike {
 let probe: Promise<WebGPUProbe> | null = null;
 let wasmReady = false;
 /** Backends that started at least once, and those that failed. */
-const started = new Set<BackendName>(['cpu']);
+const started = new Set<BackendName>();
 const failed = new Set<BackendName>();
 
 /** Whether the WebGPU adapter exists and whether it is a software one (SwiftShader counts as fallback). */
@@ -55,6 +54,8 @@ async function activate(name: BackendName): Promise<boolean> {
       // bundled ("e is not defined" in the blob worker); the SIMD build is used instead.
       tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
       wasmReady = true;
+    } else if (name === 'cpu') {
+      await import('@tensorflow/tfjs-backend-cpu');
     } else if (name === 'webgpu') {
       if ((await probeBrowserWebGPU()) === 'none') return false;
       await import('@tensorflow/tfjs-backend-webgpu');

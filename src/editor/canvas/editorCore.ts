@@ -180,16 +180,23 @@ export class EditorCore {
     const menu = new ContextMenuPlugin<Schemes>({ items: (ctx) => this.menuItems(ctx) });
     const minimap = new MinimapPlugin<Schemes>({ boundViewport: true });
     // The minimap re-renders (and measures the container) on every node add/move and pan
-    // step; coalesce that to one render per frame, and none while a graph is being loaded.
+    // step; coalesce that to at most one render per 80 ms (in an animation frame), and none
+    // while a graph is being loaded.
     const mm = minimap as unknown as { render(): void };
     const renderMinimap = mm.render.bind(minimap);
-    let minimapFrame = 0;
+    let minimapPending = false;
+    let minimapLast = 0;
     mm.render = () => {
-      if (this.mirroring > 0 || minimapFrame) return;
-      minimapFrame = requestAnimationFrame(() => {
-        minimapFrame = 0;
-        if (this.mirroring === 0 && !this.destroyed) renderMinimap();
-      });
+      if (this.mirroring > 0 || minimapPending) return;
+      minimapPending = true;
+      const wait = Math.max(0, 80 - (performance.now() - minimapLast));
+      setTimeout(() => {
+        requestAnimationFrame(() => {
+          minimapPending = false;
+          minimapLast = performance.now();
+          if (this.mirroring === 0 && !this.destroyed) renderMinimap();
+        });
+      }, wait);
     };
     this.refreshMinimap = () => mm.render();
 
