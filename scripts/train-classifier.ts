@@ -16,7 +16,7 @@ const steps = Number(args.steps ?? 1500);
 const batch = Number(args.batch ?? 64);
 const seed = Number(args.seed ?? 1);
 const lr = Number(args.lr ?? 1e-3);
-const name = `${data}-classifier`;
+const name = args.name ?? `${data}-classifier`;
 
 async function main(): Promise<void> {
   await initTraining();

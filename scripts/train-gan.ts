@@ -19,7 +19,7 @@ const batch = Number(args.batch ?? 64);
 const width = Number(args.width ?? 32);
 const seed = Number(args.seed ?? 1);
 const lr = Number(args.lr ?? 2e-4);
-const name = `${data}-gan`;
+const name = args.name ?? `${data}-gan`;
 
 async function main(): Promise<void> {
   await initTraining();

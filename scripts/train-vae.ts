@@ -17,7 +17,7 @@ const steps = Number(args.steps ?? 6000);
 const batch = Number(args.batch ?? 64);
 const seed = Number(args.seed ?? 1);
 const lr = Number(args.lr ?? 1e-3);
-const name = `${data}-vae`;
+const name = args.name ?? `${data}-vae`;
 
 async function main(): Promise<void> {
   await initTraining();

@@ -5,19 +5,19 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { defineNode } from '../engine/defineNode';
-import { SHIPPED_GAN, asLatent, latentDim, latentToImage, loadModelResource, modelParams, randomLatents, runModel, tileGrid, type ModelResource } from './lib/modelNode';
+import { SHIPPED_GAN, asLatent, latentDim, latentToImage, loadModelResource, modelParams, GAN_MODELS, randomLatents, runModel, tileGrid, type ModelResource } from './lib/modelNode';
 
 export const ganSample = defineNode({
   type: 'gan.sample',
   title: 'GAN sample',
   category: 'Generate',
   description:
-    'Generates images with a GAN generator: mnist / fashion are the DCGANs shipped with pixel-loom (latent 64, 28×28 gray, trained here on MNIST / Fashion-MNIST), custom loads your own tfjs LayersModel. Without a wired latent it draws `count` seeded N(0, 1) latents; with one it renders each latent row. Several samples are tiled into a grid.',
+    'Generates images with a GAN generator: mnist is the DCGAN shipped with pixel-loom (latent 64, 28×28 gray, trained here on MNIST), custom loads your own tfjs LayersModel (latent [null, d] → image [null, h, w, 1|3]). Without a wired latent it draws `count` seeded N(0, 1) latents; with one it renders each latent row. Several samples are tiled into a grid.',
   version: 1,
   inputs: { latent: { type: 'latent', optional: true, description: 'Latents [count, dim]; overrides seed and count.' } },
   outputs: { image: { type: 'image' } },
   params: {
-    ...modelParams,
+    ...modelParams(GAN_MODELS),
     seed: { kind: 'seed', default: 0 },
     count: { kind: 'int', default: 16, min: 1, max: 256, label: 'Count', description: 'Number of samples when no latent is wired.' },
     columns: { kind: 'int', default: 0, min: 0, max: 256, label: 'Columns', description: 'Grid columns (0 = ⌈√count⌉).' },

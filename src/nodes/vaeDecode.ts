@@ -1,7 +1,7 @@
 /** vae.decode — images from latents with a VAE decoder (DESIGN.md §3); a batch is tiled. */
 import * as tf from '@tensorflow/tfjs-core';
 import { defineNode } from '../engine/defineNode';
-import { SHIPPED_VAE_DECODER, asLatent, latentDim, latentToImage, loadModelResource, modelParams, runModel, tileGrid, type ModelResource } from './lib/modelNode';
+import { SHIPPED_VAE_DECODER, asLatent, latentDim, latentToImage, loadModelResource, modelParams, VAE_MODELS, runModel, tileGrid, type ModelResource } from './lib/modelNode';
 
 export const vaeDecode = defineNode({
   type: 'vae.decode',
@@ -13,7 +13,7 @@ export const vaeDecode = defineNode({
   inputs: { latent: { type: 'latent' } },
   outputs: { image: { type: 'image' } },
   params: {
-    ...modelParams,
+    ...modelParams(VAE_MODELS),
     columns: { kind: 'int', default: 0, min: 0, max: 256, label: 'Columns', description: 'Grid columns for a batch (0 = ⌈√count⌉).' },
     gap: { kind: 'int', default: 2, min: 0, max: 64, label: 'Gap', description: 'Pixels between grid tiles.' },
   },

@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { defineNode } from '../engine/defineNode';
 import { asImage } from './lib/image';
-import { SHIPPED_VAE_ENCODER, imageToMeanLogVar, loadModelResource, modelParams, runModel, type ModelResource } from './lib/modelNode';
+import { SHIPPED_VAE_ENCODER, imageToMeanLogVar, loadModelResource, modelParams, VAE_MODELS, runModel, type ModelResource } from './lib/modelNode';
 
 const LUMA = [0.299, 0.587, 0.114];
 
@@ -34,7 +34,7 @@ export const vaeEncode = defineNode({
     logVar: { type: 'latent', description: 'Log-variance of q(z | x), [1, dim].' },
     input: { type: 'image', description: 'The image as the encoder saw it (model size and channels).' },
   },
-  params: { ...modelParams },
+  params: { ...modelParams(VAE_MODELS) },
   loadParams: ['model', 'modelUrl'],
   load: (params, ctx) => loadModelResource(params, SHIPPED_VAE_ENCODER, imageToMeanLogVar, ctx),
   compute({ inputs, resource }) {

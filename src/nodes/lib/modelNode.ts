@@ -10,25 +10,29 @@ import type { LoadContext, Resource, Value } from '../../engine/types';
 import { loadLayersModelFrom, type ReadModelFile } from './modelLoad';
 import { normalArray } from './random';
 
-/** Shipped model families; `custom` loads the user's model.json from `modelUrl`. */
-export const MODEL_OPTIONS = ['mnist', 'fashion', 'custom'] as const;
+/** Shipped model families per node kind (public/models); `custom` loads the user's model.json from `modelUrl`. */
+export const GAN_MODELS = ['mnist', 'custom'] as const;
+export const VAE_MODELS = ['mnist', 'fashion', 'custom'] as const;
 
-export const modelParams = {
-  model: {
-    kind: 'enum',
-    default: 'mnist',
-    options: MODEL_OPTIONS,
-    label: 'Model',
-    description: 'mnist / fashion: the models shipped in public/models, trained here (see public/models/manifest.json); custom: a tfjs LayersModel model.json given by "modelUrl".',
-  },
-  modelUrl: {
-    kind: 'string',
-    default: '',
-    maxLength: 2048,
-    label: 'Custom model.json',
-    description: 'For model = custom: URL (browser) or path (CLI: relative to the graph file) of a tfjs LayersModel model.json; its weight files are read from the same folder.',
-  },
-} as const;
+/** The `model` and `modelUrl` params of a model node. */
+export function modelParams<const O extends readonly string[]>(options: O) {
+  return {
+    model: {
+      kind: 'enum',
+      default: 'mnist',
+      options,
+      label: 'Model',
+      description: `${options.filter((o) => o !== 'custom').join(' / ')}: the models shipped in public/models, trained here (see public/models/manifest.json); custom: a tfjs LayersModel model.json given by "modelUrl".`,
+    },
+    modelUrl: {
+      kind: 'string',
+      default: '',
+      maxLength: 2048,
+      label: 'Custom model.json',
+      description: 'For model = custom: URL (browser) or path (CLI: relative to the graph file) of a tfjs LayersModel model.json; its weight files are read from the same folder.',
+    },
+  } as const;
+}
 
 export interface ModelResource extends Resource {
   readonly signature: string;
@@ -93,7 +97,6 @@ export async function loadModelResource(params: { model: string; modelUrl: strin
     const base = dirOf(url);
     read = (p, signal) => host.readSource(p === url || /^[a-z][a-z0-9+.-]*:|^\//i.test(p) ? p : p.startsWith(base) ? p : base + p, signal);
   } else {
-    if (!(MODEL_OPTIONS as readonly string[]).includes(params.model)) throw new Error(`param "model": "${params.model}" is not one of ${MODEL_OPTIONS.join(', ')}`);
     if (!host.readModelFile) throw new Error('this host cannot read shipped model files (Host.readModelFile is missing)');
     jsonPath = shippedPath(params.model);
     label = `shipped model ${jsonPath}`;
