@@ -30,6 +30,20 @@ const TOL: Record<string, { mean: number; max: number }> = {
   biharmonic: { mean: 1e-7, max: 3e-7 },
 };
 
+/**
+ * The learned method corrects a Telea fill by scale·net(normalized fill) with scale = the
+ * patch's std, floored at 1e-4: on a flat image the correction is at most 1e-4·|net|
+ * (measured largest error 1.4e-5, cpu and wasm).
+ */
+const LEARNED_TOL = { constant: 5e-5 };
+
+/**
+ * Mean absolute error in the holes of the smooth test image with 10 % scattered holes, per
+ * method. Measured (128×128): telea 0.0057, navierStokes 0.0033, biharmonic 0.0002, learned 0.0108
+ * (the network, trained on photographs, adds texture that a smooth synthetic image lacks).
+ */
+const SCATTERED_TOL: Record<string, number> = { telea: 0.01, navierStokes: 0.006, biharmonic: 0.0005, learned: 0.015 };
+
 function holeStats(out: Float32Array, c: number, hole: number[], expected: number[]): { mean: number; max: number } {
   let k = 0;
   let sum = 0;
@@ -68,8 +82,11 @@ for (const backend of testBackends) {
         const g = await runOut(inpaint, { image: gray, mask }, { method });
         const c = await runOut(inpaint, { image: rgba, mask }, { method });
         tf.dispose([gray, rgba, mask]);
-        for (const v of g.data) expect(v).toBeCloseTo(0.3, 6);
-        for (let i = 0; i < c.data.length; i++) expect(c.data[i]).toBeCloseTo([0.1, 0.5, 0.9, 0.75][i % 4]!, 6);
+        // Exact up to rounding for the classical methods (weighted means, a linear solve); the
+        // network's correction of the Telea fill nearly vanishes (see LEARNED_TOL).
+        const tol = method === 'learned' ? LEARNED_TOL.constant : 1e-6;
+        for (const v of g.data) expect(Math.abs(v - 0.3)).toBeLessThan(tol);
+        for (let i = 0; i < c.data.length; i++) expect(Math.abs(c.data[i]! - [0.1, 0.5, 0.9, 0.75][i % 4]!)).toBeLessThan(tol);
         expect(c.shape).toEqual([20, 24, 4]);
       });
 
@@ -175,7 +192,7 @@ for (const backend of testBackends) {
         hole.forEach((h, p) => {
           if (h) for (let ch = 0; ch < 3; ch++, n++) err += Math.abs(out.data[p * 3 + ch]! - truth[p * 3 + ch]!);
         });
-        expect(err / n).toBeLessThan(0.02);
+        expect(err / n).toBeLessThan(SCATTERED_TOL[method]!);
       }
       tf.dispose([img, mask]);
     });

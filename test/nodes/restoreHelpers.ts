@@ -6,15 +6,28 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { readFileSync } from 'node:fs';
 import { effectiveParams, validateParams } from '../../src/engine/params';
-import type { AnyNodeDefinition, OutputValue, Value } from '../../src/engine/types';
+import { createNodeHost } from '../../src/cli/host';
+import type { AnyNodeDefinition, OutputValue, Resource, Value } from '../../src/engine/types';
 
-/** Runs a node; returns its outputs (owned by the caller). */
+/** The CLI's host: reads shipped model files from public/models. */
+export const modelHost = createNodeHost({ baseDir: process.cwd(), maxImageSide: 8192 });
+
+/**
+ * Runs a node; returns its outputs (owned by the caller). A definition with `load` gets its
+ * resource from the CLI host (shipped models), disposed again after compute.
+ */
 export async function runNode(def: AnyNodeDefinition, inputs: Record<string, Value | undefined>, params: Record<string, unknown> = {}, signal?: AbortSignal): Promise<Record<string, OutputValue>> {
   const problems = validateParams(def, params);
   if (problems.length > 0) throw new Error(`bad params for ${def.type}: ${problems.map((p) => p.message).join('; ')}`);
-  const ctx = { nodeId: 'n', inputs, params: effectiveParams(def, params) as never, resource: undefined, backend: tf.getBackend() };
-  if (def.computeAsync) return def.computeAsync({ ...ctx, signal: signal ?? new AbortController().signal });
-  return tf.tidy(() => def.compute!(ctx)) as Record<string, OutputValue>;
+  const p = effectiveParams(def, params);
+  const resource: Resource | undefined = def.load ? await def.load(p, { host: modelHost, nodeId: 'n' }) : undefined;
+  try {
+    const ctx = { nodeId: 'n', inputs, params: p as never, resource, backend: tf.getBackend() };
+    if (def.computeAsync) return await def.computeAsync({ ...ctx, signal: signal ?? new AbortController().signal });
+    return tf.tidy(() => def.compute!(ctx)) as Record<string, OutputValue>;
+  } finally {
+    resource?.dispose();
+  }
 }
 
 export interface Out {
