@@ -4,8 +4,11 @@
  * - `data:` URLs;
  * - same-origin URLs and paths, resolved against the document's base URL (the folder of a
  *   graph opened with `?graph=`, else the app root, where `/assets/…` serves the samples).
+ * Model files (gan/vae/denoise/inpaint nodes) come from `/models/…` (public/models, served by
+ * the app) or, for a custom model, from the URL the user gave.
  */
 import type { Host } from '../engine/types';
+import { modelFileUrl } from '../models/browser';
 
 export const ASSET_PREFIX = 'asset:';
 export const DEFAULT_MAX_SIDE = 8192;
@@ -51,6 +54,19 @@ export function createBrowserHost(fetchImpl: typeof fetch = (...a) => fetch(...a
       const type = res.headers.get('content-type') ?? '';
       // The dev server answers unknown paths with the app's index.html.
       if (/text\/html/i.test(type)) throw new Error(`cannot read ${shown}: no such file (${url.pathname})`);
+      return new Uint8Array(await res.arrayBuffer());
+    },
+    async readModelFile(file: string, signal?: AbortSignal): Promise<Uint8Array> {
+      const url = new URL(modelFileUrl(file, '/'), `${origin()}/`);
+      let res: Response;
+      try {
+        res = await fetchImpl(url.href, signal ? { signal } : {});
+      } catch (e) {
+        if (signal?.aborted) throw e;
+        throw new Error(`cannot fetch model file ${url.href}: ${e instanceof Error ? e.message : String(e)}`);
+      }
+      if (!res.ok) throw new Error(`cannot fetch model file ${url.pathname}: HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}`);
+      if (/text\/html/i.test(res.headers.get('content-type') ?? '')) throw new Error(`cannot fetch model file ${url.pathname}: no such file`);
       return new Uint8Array(await res.arrayBuffer());
     },
   };

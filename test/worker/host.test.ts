@@ -38,4 +38,13 @@ describe('browser host', () => {
     await expect(host.readSource('/nothere.png')).rejects.toThrow('cannot read "/nothere.png": HTTP 404 Not Found (/nothere.png)');
     await expect(host.readSource('/index.html')).rejects.toThrow('cannot read "/index.html": no such file (/index.html)');
   });
+
+  it('reads shipped model files from /models/ and reports missing ones clearly', async () => {
+    const host = createBrowserHost(
+      fakeFetch({ '/models/mnist-vae/decoder/model.json': { body: '{"a":1}', type: 'application/json' }, '/index.html': { body: '<html>', type: 'text/html' } }),
+    );
+    expect(new TextDecoder().decode(await host.readModelFile!('mnist-vae/decoder/model.json'))).toBe('{"a":1}');
+    await expect(host.readModelFile!('nope/model.json')).rejects.toThrow('cannot fetch model file /models/nope/model.json: HTTP 404 Not Found');
+    await expect(host.readModelFile!('/index.html')).rejects.toThrow('cannot fetch model file /index.html: no such file');
+  });
 });
