@@ -27,7 +27,7 @@ function builder(name: string, description: string) {
   return {
     g,
     node(id: string, type: string, params: Record<string, unknown>, col: number, row: number): string {
-      g.addNode({ id, type, params, position: { x: 240 * col, y: 160 * row } });
+      g.addNode({ id, type, params, position: { x: 320 * col, y: 440 * row } });
       return id;
     },
     wire(from: string, to: string, toPort = 'image', fromPort = 'image'): void {

@@ -2,7 +2,7 @@
  * Writes the example graphs of the generative models (canonical form, through the engine's
  * serializer): gan-gallery, vae-reconstruction, latent-walk. Inputs: the held-out test-split
  * digits in graphs/assets/ (scripts/data/make-digit-assets.ts).
- *   npx tsx scripts/data/make-model-graphs.ts [--no-fashion]
+ *   npx tsx scripts/data/make-model-graphs.ts [--fashion]   (--fashion once a Fashion-MNIST GAN is shipped)
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -13,14 +13,14 @@ import { createRegistry } from '../../src/nodes';
 
 const registry = createRegistry();
 const dir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'graphs');
-const fashion = !process.argv.includes('--no-fashion');
+const fashion = process.argv.includes('--fashion');
 
 function builder(name: string, description: string) {
   const g = new Graph(registry, { name, description });
   return {
     g,
     node(id: string, type: string, params: Record<string, unknown>, col: number, row: number): string {
-      g.addNode({ id, type, params, position: { x: 240 * col, y: 160 * row } });
+      g.addNode({ id, type, params, position: { x: 320 * col, y: 440 * row } });
       return id;
     },
     wire(from: string, fromPort: string, to: string, toPort: string): void {
