@@ -145,8 +145,10 @@ async function evalClassifier(set: DataSet, cls: tfl.LayersModel): Promise<Recor
     pred.dispose();
     idx.forEach((k, j) => (correct += p[j] === test.labels[k] ? 1 : 0));
   }
-  // Reference figures on real held-out images (the first SAMPLES of the test split).
-  const probs = tf.tidy(() => cls.predict(batchOf(test, Array.from({ length: Math.min(SAMPLES, test.count) }, (_, k) => k)).x) as tf.Tensor2D);
+  // Reference figures on SAMPLES real held-out images spread evenly over the test split (the
+  // prepared Fashion-MNIST test split is ordered by class, so its first images are all T-shirts).
+  const n = Math.min(SAMPLES, test.count);
+  const probs = tf.tidy(() => cls.predict(batchOf(test, Array.from({ length: n }, (_, k) => Math.floor((k * test.count) / n))).x) as tf.Tensor2D);
   const j = await judge(probs);
   probs.dispose();
   return { testAccuracy: r4(correct / test.count), realConfidentShare: j.confident, realInceptionScore: j.score };

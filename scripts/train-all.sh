@@ -5,19 +5,18 @@
 # Two streams run side by side (the machine has 2 cores); logs go to tmp/train-*.log.
 #   sh scripts/train-all.sh            # data preparation, then both streams
 #   sh scripts/train-all.sh A | B      # one stream only
-# Not run yet (no time in the session that trained the others; the scripts support them):
-#   npx tsx scripts/train-classifier.ts --data fashion --steps 800
-#   npx tsx scripts/train-gan.ts --data fashion --steps 1500 --width 32
 set -e
 cd "$(dirname "$0")/.."
 T="npx tsx"
 streamA() {
   $T scripts/train-classifier.ts --data mnist --steps 800 > tmp/train-classifier-mnist.log 2>&1
-  $T scripts/train-gan.ts --data mnist --steps 1500 --width 32 > tmp/train-gan-mnist.log 2>&1
+  $T scripts/train-gan.ts --data mnist --steps 3200 --width 32 > tmp/train-gan-mnist.log 2>&1
   $T scripts/train-vae.ts --data fashion --steps 700 > tmp/train-vae-fashion.log 2>&1
 }
 streamB() {
-  $T scripts/train-vae.ts --data mnist --steps 4000 > tmp/train-vae-mnist.log 2>&1
+  $T scripts/train-vae.ts --data mnist --steps 2996 > tmp/train-vae-mnist.log 2>&1
+  $T scripts/train-classifier.ts --data fashion --steps 800 > tmp/train-classifier-fashion.log 2>&1
+  $T scripts/train-gan.ts --data fashion --steps 2500 --width 32 > tmp/train-gan-fashion.log 2>&1
 }
 mkdir -p tmp
 case "${1:-all}" in
