@@ -12,7 +12,7 @@ export const ganSample = defineNode({
   title: 'GAN sample',
   category: 'Generate',
   description:
-    'Generates images with a GAN generator: mnist is the DCGAN shipped with pixel-loom (latent 64, 28×28 gray, trained here on MNIST), custom loads your own tfjs LayersModel (latent [null, d] → image [null, h, w, 1|3]). Without a wired latent it draws `count` seeded N(0, 1) latents; with one it renders each latent row. Several samples are tiled into a grid.',
+    'Generates images with a GAN generator: mnist and fashion are the DCGANs shipped with pixel-loom (latent 64, 28×28 gray, trained here on MNIST and Fashion-MNIST), custom loads your own tfjs LayersModel (latent [null, d] → image [null, h, w, 1|3]). Without a wired latent it draws `count` seeded N(0, 1) latents; with one it renders each latent row. Several samples are tiled into a grid.',
   version: 1,
   inputs: { latent: { type: 'latent', optional: true, description: 'Latents [count, dim]; overrides seed and count.' } },
   outputs: { image: { type: 'image' } },

@@ -24,7 +24,7 @@ afterAll(async () => {
 
 const cases: [graph: string, modelNodes: string[]][] = [
   ['vae-reconstruction', ['encode', 'decode']],
-  ['gan-gallery', ['mnist', 'mnistTruncated']],
+  ['gan-gallery', ['mnist', 'mnistTruncated', 'fashion']],
   ['denoise-learned', ['dncnn']],
   ['inpaint', ['learned']],
 ];

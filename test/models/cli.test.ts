@@ -50,7 +50,7 @@ describe('pixel-loom run: model graphs (run from another folder: weights come fr
     const gan = await cli(['run', path.join(ROOT, 'graphs', 'gan-gallery.graph.json'), '--out', path.join(tmp, 'gan'), '--backend', 'wasm']);
     expect(gan.stderr).toBe('');
     expect(gan.code).toBe(0);
-    for (const name of ['gan-mnist', 'gan-mnist-truncated']) {
+    for (const name of ['gan-mnist', 'gan-mnist-truncated', 'gan-fashion']) {
       const g = png(path.join(tmp, 'gan', `${name}.png`));
       expect([g.width, g.height, g.channels]).toEqual([118, 118, 1]);
     }

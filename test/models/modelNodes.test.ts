@@ -133,6 +133,25 @@ for (const backend of testBackends) {
       expect(tf.memory().numTensors).toBe(base);
     }, 180_000);
 
+    it('gan.sample fashion: latent 64 → 28×28 gray tiles in [0, 1]; same seed → identical grid; another seed differs; no leaks', async () => {
+      await useBackend(backend);
+      const base = tf.memory().numTensors;
+      const r = await load(ganSample, { model: 'fashion' });
+      expect(r.model.inputs[0]!.shape).toEqual([null, 64]);
+      expect(r.model.outputs[0]!.shape).toEqual([null, 28, 28, 1]);
+      const a = await take(run(ganSample, r, {}, { seed: 5, count: 4, gap: 0 }).image);
+      expect(a.shape).toEqual([56, 56, 1]);
+      expect(min(a.data)).toBeGreaterThanOrEqual(0);
+      expect(max(a.data)).toBeLessThanOrEqual(1);
+      expect(meanStd(a.data).std).toBeGreaterThan(0.15); // garments on a black background
+      const b = await take(run(ganSample, r, {}, { seed: 5, count: 4, gap: 0 }).image);
+      expect(maxAbsDiff(a.data, b.data)).toBe(0);
+      const other = await take(run(ganSample, r, {}, { seed: 6, count: 4, gap: 0 }).image);
+      expect(maxAbsDiff(a.data, other.data)).toBeGreaterThan(0.3);
+      r.dispose();
+      expect(tf.memory().numTensors).toBe(base);
+    }, 180_000);
+
     it('vae mnist: decode(encode(x)) of held-out test digits score SSIM ≥ 0.55 each, mean ≥ 0.82; shapes; colour input converted', async () => {
       await useBackend(backend);
       const base = tf.memory().numTensors;

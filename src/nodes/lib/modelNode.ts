@@ -11,7 +11,7 @@ import { loadLayersModelFrom, type ReadModelFile } from './modelLoad';
 import { normalArray } from './random';
 
 /** Shipped model families per node kind (public/models); `custom` loads the user's model.json from `modelUrl`. */
-export const GAN_MODELS = ['mnist', 'custom'] as const;
+export const GAN_MODELS = ['mnist', 'fashion', 'custom'] as const;
 export const VAE_MODELS = ['mnist', 'fashion', 'custom'] as const;
 
 /** The `model` and `modelUrl` params of a model node. */
