@@ -7,32 +7,14 @@
  * Inputs live in graphs/assets/ (made by scripts/make_assets.py); paths are relative to
  * the graph file, as image.load resolves them in the CLI.
  */
-import { writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Graph } from '../src/engine/graph';
-import { parseGraph, serializeGraph } from '../src/engine/format';
+import type { Graph } from '../src/engine/graph';
+import { graphBuilder, writeCanonical } from './lib/graphBuilder';
 import { createRegistry } from '../src/nodes';
 
 const registry = createRegistry();
-const dir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'graphs');
 
-type Params = Record<string, unknown>;
 
-/** Small builder: nodes on a grid (column, row) → position (320·col, 440·row), room for the editor's nodes with thumbnails. */
-function builder(name: string, description: string) {
-  const g = new Graph(registry, { name, description });
-  return {
-    g,
-    node(id: string, type: string, params: Params, col: number, row: number): string {
-      g.addNode({ id, type, params, position: { x: 320 * col, y: 440 * row } });
-      return id;
-    },
-    wire(from: string, to: string, toPort = 'image', fromPort = 'image'): void {
-      g.connect({ node: from, port: fromPort }, { node: to, port: toPort });
-    },
-  };
-}
+const builder = (name: string, description: string) => graphBuilder(registry, name, description);
 
 function denoise(): Graph {
   const b = builder(
@@ -146,9 +128,4 @@ const graphs: Record<string, Graph> = {
   'noise-gallery.graph.json': noiseGallery(),
   'sharpen.graph.json': sharpen(),
 };
-for (const [file, g] of Object.entries(graphs)) {
-  const text = serializeGraph(g);
-  if (serializeGraph(parseGraph(text, registry)) !== text) throw new Error(`${file}: parse → serialize is not byte-identical`);
-  writeFileSync(path.join(dir, file), text);
-  console.log(`wrote graphs/${file} (${g.nodeIds().length} nodes, ${g.edges.length} edges)`);
-}
+for (const [file, g] of Object.entries(graphs)) writeCanonical(registry, file, g);

@@ -11,30 +11,14 @@
  * - denoise-learned.graph.json: Gaussian noise, then the learned denoiser and the bilateral
  *   filter, each scored against the original.
  */
-import { writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Graph } from '../src/engine/graph';
-import { parseGraph, serializeGraph } from '../src/engine/format';
+import type { Graph } from '../src/engine/graph';
+import { graphBuilder, writeCanonical } from './lib/graphBuilder';
 import { createRegistry } from '../src/nodes';
 import { INPAINT_METHODS } from '../src/nodes/inpaint';
 
 const registry = createRegistry();
-const dir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'graphs');
 
-function builder(name: string, description: string) {
-  const g = new Graph(registry, { name, description });
-  return {
-    g,
-    node(id: string, type: string, params: Record<string, unknown>, col: number, row: number): string {
-      g.addNode({ id, type, params, position: { x: 320 * col, y: 440 * row } });
-      return id;
-    },
-    wire(from: string, to: string, toPort = 'image', fromPort = 'image'): void {
-      g.connect({ node: from, port: fromPort }, { node: to, port: toPort });
-    },
-  };
-}
+const builder = (name: string, description: string) => graphBuilder(registry, name, description);
 
 const cap = (s: string): string => s[0]!.toUpperCase() + s.slice(1);
 
@@ -134,9 +118,5 @@ const graphs: Record<string, () => Graph> = {
 };
 for (const [file, make] of Object.entries(graphs)) {
   if (only.length && !only.includes(file)) continue;
-  const g = make();
-  const text = serializeGraph(g);
-  if (serializeGraph(parseGraph(text, registry)) !== text) throw new Error(`${file}: parse → serialize is not byte-identical`);
-  writeFileSync(path.join(dir, file), text);
-  console.log(`wrote graphs/${file} (${g.nodeIds().length} nodes, ${g.edges.length} edges)`);
+  writeCanonical(registry, file, make());
 }

@@ -4,30 +4,14 @@
  * digits in graphs/assets/ (scripts/data/make-digit-assets.ts).
  *   npx tsx scripts/data/make-model-graphs.ts [--fashion]   (--fashion once a Fashion-MNIST GAN is shipped)
  */
-import { writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Graph } from '../../src/engine/graph';
-import { parseGraph, serializeGraph } from '../../src/engine/format';
+import type { Graph } from '../../src/engine/graph';
+import { graphBuilder, writeCanonical } from '../lib/graphBuilder';
 import { createRegistry } from '../../src/nodes';
 
 const registry = createRegistry();
-const dir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'graphs');
 const fashion = process.argv.includes('--fashion');
 
-function builder(name: string, description: string) {
-  const g = new Graph(registry, { name, description });
-  return {
-    g,
-    node(id: string, type: string, params: Record<string, unknown>, col: number, row: number): string {
-      g.addNode({ id, type, params, position: { x: 320 * col, y: 440 * row } });
-      return id;
-    },
-    wire(from: string, fromPort: string, to: string, toPort: string): void {
-      g.connect({ node: from, port: fromPort }, { node: to, port: toPort });
-    },
-  };
-}
+const builder = (name: string, description: string) => graphBuilder(registry, name, description);
 
 function ganGallery(): Graph {
   const b = builder(
@@ -36,18 +20,18 @@ function ganGallery(): Graph {
   );
   b.node('mnist', 'gan.sample', { model: 'mnist', seed: 1, count: 16 }, 0, 0);
   b.node('saveMnist', 'image.save', { name: 'gan-mnist' }, 2, 0);
-  b.wire('mnist', 'image', 'saveMnist', 'image');
+  b.link('mnist', 'image', 'saveMnist', 'image');
   b.node('z', 'latent.random', { dim: 64, count: 16, seed: 1 }, 0, 1);
   b.node('truncate', 'latent.scale', { factor: 0.7 }, 1, 1);
   b.node('mnistTruncated', 'gan.sample', { model: 'mnist' }, 2, 1);
   b.node('saveTruncated', 'image.save', { name: 'gan-mnist-truncated' }, 3, 1);
-  b.wire('z', 'latent', 'truncate', 'latent');
-  b.wire('truncate', 'latent', 'mnistTruncated', 'latent');
-  b.wire('mnistTruncated', 'image', 'saveTruncated', 'image');
+  b.link('z', 'latent', 'truncate', 'latent');
+  b.link('truncate', 'latent', 'mnistTruncated', 'latent');
+  b.link('mnistTruncated', 'image', 'saveTruncated', 'image');
   if (fashion) {
     b.node('fashion', 'gan.sample', { model: 'fashion', seed: 1, count: 16 }, 0, 2);
     b.node('saveFashion', 'image.save', { name: 'gan-fashion' }, 2, 2);
-    b.wire('fashion', 'image', 'saveFashion', 'image');
+    b.link('fashion', 'image', 'saveFashion', 'image');
   }
   return b.g;
 }
@@ -63,13 +47,13 @@ function vaeReconstruction(): Graph {
   b.node('ssim', 'metric.ssim', {}, 3, 0);
   b.node('psnr', 'metric.psnr', {}, 3, 1);
   b.node('save', 'image.save', { name: 'vae-reconstruction' }, 3, 2);
-  b.wire('load', 'image', 'encode', 'image');
-  b.wire('encode', 'mean', 'decode', 'latent');
+  b.link('load', 'image', 'encode', 'image');
+  b.link('encode', 'mean', 'decode', 'latent');
   for (const m of ['ssim', 'psnr']) {
-    b.wire('encode', 'input', m, 'a');
-    b.wire('decode', 'image', m, 'b');
+    b.link('encode', 'input', m, 'a');
+    b.link('decode', 'image', m, 'b');
   }
-  b.wire('decode', 'image', 'save', 'image');
+  b.link('decode', 'image', 'save', 'image');
   return b.g;
 }
 
@@ -85,12 +69,12 @@ function latentWalk(): Graph {
   b.node('walk', 'latent.interpolate', { mode: 'lerp', steps: 8 }, 2, 0);
   b.node('decode', 'vae.decode', { model: 'mnist', columns: 8 }, 3, 0);
   b.node('save', 'image.save', { name: 'latent-walk' }, 4, 0);
-  b.wire('loadA', 'image', 'encodeA', 'image');
-  b.wire('loadB', 'image', 'encodeB', 'image');
-  b.wire('encodeA', 'mean', 'walk', 'a');
-  b.wire('encodeB', 'mean', 'walk', 'b');
-  b.wire('walk', 'strip', 'decode', 'latent');
-  b.wire('decode', 'image', 'save', 'image');
+  b.link('loadA', 'image', 'encodeA', 'image');
+  b.link('loadB', 'image', 'encodeB', 'image');
+  b.link('encodeA', 'mean', 'walk', 'a');
+  b.link('encodeB', 'mean', 'walk', 'b');
+  b.link('walk', 'strip', 'decode', 'latent');
+  b.link('decode', 'image', 'save', 'image');
   return b.g;
 }
 
@@ -99,8 +83,5 @@ for (const [file, g] of [
   ['vae-reconstruction', vaeReconstruction()],
   ['latent-walk', latentWalk()],
 ] as const) {
-  const text = serializeGraph(g);
-  if (serializeGraph(parseGraph(text, registry)) !== text) throw new Error(`${file}: not canonical`);
-  writeFileSync(path.join(dir, `${file}.graph.json`), text);
-  console.log(`graphs/${file}.graph.json`);
+  writeCanonical(registry, `${file}.graph.json`, g);
 }
