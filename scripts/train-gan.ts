@@ -1,6 +1,12 @@
 /**
  * Trains the DCGAN (latent 64) on MNIST or Fashion-MNIST (train split only).
  *   npx tsx scripts/train-gan.ts --data mnist --steps 3000 [--batch 64] [--width 32] [--seed 1]
+ *       [--arch 1|2] [--ema 0.999] [--ckpt-every N]
+ * --arch 2 is the wider generator/discriminator of train-common.ts (ganGeneratorV2);
+ * --ema keeps an exponential moving average of every generator weight (trainable and the
+ * batch-norm statistics), updated after each step, and ships that average instead of the
+ * raw weights; --ckpt-every saves the (averaged) generator every N steps to
+ * tmp/ckpt/<name>/step-N/ (the weights after step N are those of a run with --steps N).
  * Writes public/models/<data>-gan/generator/ (float16 weights; the discriminator is not
  * shipped) and public/models/<data>-gan/train-log.csv (step, dLoss, gLoss, dReal, dFake, seconds).
  * Non-saturating GAN loss with one-sided label smoothing (real = 0.9), Adam 2e-4 / β1 0.5,
@@ -9,8 +15,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import path from 'node:path';
 import { writeFileSync } from 'node:fs';
-import { batchOf, batchSampler, CsvLog, GAN_LATENT, ganDiscriminator, ganGenerator, initTraining, loadData, parseArgs, saveModel, seedEverything, type DataSet } from './train-common';
-import { modelsRoot } from '../src/models/nodeIO';
+import { batchOf, batchSampler, CsvLog, GAN_LATENT, ganDiscriminator, ganDiscriminatorV2, ganGenerator, ganGeneratorV2, initTraining, loadData, parseArgs, saveModel, seedEverything, type DataSet } from './train-common';
+import { fileSaveHandler, modelsRoot } from '../src/models/nodeIO';
 
 const args = parseArgs();
 const data = (args.data ?? 'mnist') as DataSet;
@@ -20,14 +26,31 @@ const width = Number(args.width ?? 32);
 const seed = Number(args.seed ?? 1);
 const lr = Number(args.lr ?? 2e-4);
 const name = args.name ?? `${data}-gan`;
+const arch = Number(args.arch ?? 1);
+const ema = Number(args.ema ?? 0);
+const ckptEvery = Number(args['ckpt-every'] ?? 0);
+if (arch !== 1 && arch !== 2) throw new Error(`--arch must be 1 or 2, got ${args.arch}`);
+if (!(ema >= 0 && ema < 1)) throw new Error(`--ema must be in [0, 1), got ${args.ema}`);
 
 async function main(): Promise<void> {
   await initTraining();
   const rand = seedEverything(seed);
   const train = loadData(data, 'train');
   const next = batchSampler(train.count, batch, rand);
-  const G = ganGenerator(GAN_LATENT, width);
-  const D = ganDiscriminator(width);
+  const G = arch === 2 ? ganGeneratorV2(GAN_LATENT, width) : ganGenerator(GAN_LATENT, width);
+  const D = arch === 2 ? ganDiscriminatorV2(width) : ganDiscriminator(width);
+  // The averaged generator: same architecture, weights copied from G, then moved towards G's
+  // after every step (all weights, so the batch-norm statistics are averaged too).
+  const E = ema > 0 ? (arch === 2 ? ganGeneratorV2(GAN_LATENT, width) : ganGenerator(GAN_LATENT, width)) : null;
+  const gAll = G.weights.map((w) => w.read() as tf.Variable);
+  const eAll = E ? E.weights.map((w) => w.read() as tf.Variable) : [];
+  eAll.forEach((v, i) => v.assign(gAll[i]!));
+  const shipped = E ?? G;
+  const saveCheckpoint = async (step: number): Promise<void> => {
+    const dir = path.join('tmp', 'ckpt', name, `step-${step}`, 'generator');
+    await shipped.save(fileSaveHandler(dir, { float16: true }));
+    console.log(`checkpoint ${dir}`);
+  };
   const gVars = G.trainableWeights.map((w) => w.read() as tf.Variable);
   const dVars = D.trainableWeights.map((w) => w.read() as tf.Variable);
   const gOpt = tf.train.adam(lr, 0.5);
@@ -68,8 +91,10 @@ async function main(): Promise<void> {
       tf.dispose([dReal!, dFake!]);
       return out;
     });
+    if (E) tf.tidy(() => eAll.forEach((v, i) => v.assign(tf.add(tf.mul(v, ema), tf.mul(gAll[i]!, 1 - ema)))));
     const v = await parts.data();
     parts.dispose();
+    if (ckptEvery > 0 && step % ckptEvery === 0 && !args.probe) await saveCheckpoint(step);
     acc = acc.map((a, i) => a + v[i]!);
     accN++;
     if (step % 50 === 0 || step === steps || (args.probe && step % 10 === 0)) {
@@ -83,10 +108,10 @@ async function main(): Promise<void> {
   }
   const seconds = (Date.now() - t0) / 1000;
   if (!args.probe) {
-    await saveModel(G, `${name}/generator`);
+    await saveModel(shipped, `${name}/generator`);
     writeFileSync(
       path.join(modelsRoot(), name, 'train-info.json'),
-      JSON.stringify({ command: `npx tsx scripts/train-gan.ts --data ${data} --steps ${steps} --batch ${batch} --width ${width} --seed ${seed} --lr ${lr}`, steps, batch, width, seed, lr, seconds: Math.round(seconds), backend: tf.getBackend(), finished: new Date().toISOString() }, null, 2) + '\n',
+      JSON.stringify({ command: `npx tsx scripts/train-gan.ts --data ${data} --steps ${steps} --batch ${batch} --width ${width} --seed ${seed} --lr ${lr} --arch ${arch}${ema ? ` --ema ${ema}` : ''}`, steps, batch, width, seed, lr, arch, ema, seconds: Math.round(seconds), backend: tf.getBackend(), finished: new Date().toISOString() }, null, 2) + '\n',
     );
   }
   console.log(`done: ${steps} steps in ${seconds.toFixed(0)} s`);
