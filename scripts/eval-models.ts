@@ -12,6 +12,8 @@
  *   real test images are given for reference.
  * - Classifier: accuracy on the test split.
  * Options: --backend wasm|cpu (default wasm), --samples 1000.
+ * `--gan-dir <dir> [--data mnist|fashion]` only evaluates the generator in <dir>/model.json
+ * (e.g. a training checkpoint under tmp/ckpt) and prints its figures; the manifest is untouched.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
@@ -164,6 +166,26 @@ async function evalGan(gen: tfl.LayersModel, cls: tfl.LayersModel): Promise<Reco
   return { samples: SAMPLES, seed: 0, confidentShare: j.confident, perClassShare: j.perClass, inceptionScore: j.score, minClassShare: Math.min(...j.perClass), maxClassShare: Math.max(...j.perClass) };
 }
 
+/** The architecture text of a DCGAN from its train-info.json (--arch and --width). */
+function ganArchitecture(info: Record<string, unknown>): string {
+  const w = Number(info.width ?? 32);
+  const ema = Number(info.ema ?? 0);
+  const avg = ema > 0 ? `; shipped weights are the exponential moving average (decay ${ema}) of the generator's` : '';
+  if (Number(info.arch ?? 1) === 2) {
+    return `DCGAN generator dense(7·7·${4 * w})-BN-ReLU-up2-conv3×3(${2 * w})-BN-ReLU-up2-conv3×3(${w})-BN-ReLU-conv3×3(1, sigmoid); discriminator (not shipped) conv4×4/2(${w})-LReLU-conv4×4/2(${2 * w})-LReLU-conv3×3(${4 * w})-LReLU-dense(1)${avg}`;
+  }
+  return `DCGAN generator dense(7·7·${2 * w})-BN-ReLU-up2-conv3×3(${w})-BN-ReLU-up2-conv3×3(1, sigmoid); discriminator (not shipped) conv4×4/2(${w})-LReLU-conv4×4/2(${2 * w})-LReLU-dense(1)${avg}`;
+}
+
+async function evalGanDir(dir: string, set: DataSet): Promise<void> {
+  const cls = await load(SHIPPED.classifier(set));
+  if (!cls) throw new Error(`no shipped ${set} classifier to judge with`);
+  const abs = path.resolve(dir);
+  const gen = await loadLayersModelFrom((p) => readModelFileFromDisk(p, abs), 'model.json');
+  const e = await evalGan(gen, cls);
+  console.log(JSON.stringify({ dir, ...e }));
+}
+
 function entry(name: string, kind: ManifestEntry['kind'], set: DataSet, architecture: string, files: Record<string, { path: string; model: tfl.LayersModel }>, info: Record<string, unknown>, evaluation: ManifestEntry['evaluation'], latentSize?: number): ManifestEntry {
   const params = Object.values(files).reduce((a, f) => a + f.model.countParams(), 0);
   const bytes = Object.values(files).reduce((a, f) => a + bytesOf(f.path), 0);
@@ -194,6 +216,7 @@ function entry(name: string, kind: ManifestEntry['kind'], set: DataSet, architec
 async function main(): Promise<void> {
   const backend = args.backend ?? 'wasm';
   if (!(await activateNodeBackend(backend as 'wasm'))) throw new Error(`cannot start the ${backend} backend`);
+  if (args['gan-dir']) return evalGanDir(args['gan-dir'], (args.data ?? 'mnist') as DataSet);
   const models: ManifestEntry[] = [];
   const table: string[][] = [['model', 'figure', 'value', 'target']];
   const dataSets: Record<string, DataSetInfo> = {};
@@ -236,7 +259,7 @@ async function main(): Promise<void> {
           `${set}-gan`,
           'gan',
           set,
-          'DCGAN generator dense(7·7·64)-BN-ReLU-up2-conv3×3(32)-BN-ReLU-up2-conv3×3(1, sigmoid); discriminator (not shipped) conv4×4/2(32)-LReLU-conv4×4/2(64)-LReLU-dense(1)',
+          ganArchitecture(trainInfo(`${set}-gan`)),
           { generator: { path: SHIPPED.gan(set), model: gen } },
           trainInfo(`${set}-gan`),
           e,
