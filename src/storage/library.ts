@@ -1,0 +1,746 @@
+/**
+ * The graph library (DESIGN.md §5): graphs, their revision history, content-addressed image
+ * assets and settings, over the Dexie database of db.ts.
+ *
+ * Every write is one read-write transaction over the rows it touches (graph row, revision,
+ * assets), so a refused write — storage quota, a stale `baseRev` — leaves nothing half
+ * written. Reads survive corrupt rows: `list()` reports them with `corrupt` set instead of
+ * failing, `get()` throws a CorruptRowError that names the row and the problem.
+ */
+import Dexie, { liveQuery, type Collection, type Table } from 'dexie';
+import { hashBytes } from '../engine/signature';
+import {
+  assetIdsInDoc,
+  describe,
+  isRecord,
+  type AssetRow,
+  type GraphRow,
+  type PixelLoomDb,
+  type RevisionReason,
+  type RevisionRow,
+} from './db';
+import { ConflictError, CorruptRowError, NotFoundError, StorageError, StorageFullError } from './errors';
+
+/** Consecutive 'edit' saves of one tab within this time of the revision's first save share one revision. */
+export const COALESCE_MS = 60_000;
+/** Revisions kept per graph; the oldest are dropped beyond it. */
+export const MAX_REVISIONS = 100;
+
+/** What the library view shows of a graph. */
+export interface GraphSummary {
+  id: string;
+  name: string;
+  rev: number;
+  updatedAt: number;
+  openedAt: number;
+  deletedAt: number | null;
+  /** Number of nodes in the text; null when the text is not a graph document. */
+  nodeCount: number | null;
+  thumbnail: Blob | null;
+  /** Set when the row cannot be read: why. Such a graph can only be deleted. */
+  corrupt?: string;
+}
+
+/** An image to store with a write. `id`, when given, must be `asset:` + hashBytes(bytes). */
+export interface NewAsset {
+  id?: string;
+  bytes: Blob | Uint8Array;
+  type: string;
+  name: string;
+}
+
+export interface CreateInput {
+  name: string;
+  text: string;
+  base?: string;
+  assets?: NewAsset[];
+  thumbnail?: Blob | null;
+  reason?: 'create' | 'import' | 'duplicate';
+}
+
+export interface SaveInput {
+  text: string;
+  /** The `rev` this text was based on; the save is refused when the stored rev differs. */
+  baseRev: number;
+  /** New name; by default the text's own `name`, else the stored name. */
+  name?: string;
+  /** Replaces the stored thumbnail when given (null clears it). */
+  thumbnail?: Blob | null;
+  assets?: NewAsset[];
+  reason?: RevisionReason;
+}
+
+export interface ListOptions {
+  /** Case-insensitive substring of the name. */
+  query?: string;
+  /** true: the graphs in the trash; otherwise the graphs not in it. */
+  trash?: boolean;
+}
+
+export interface GraphLibraryOptions {
+  /** Clock in ms (tests inject one). */
+  now?: () => number;
+  /** This tab's id, written as `writer` of its saves. */
+  tabId?: string;
+}
+
+type ErrorCallback = (error: Error) => void;
+
+interface PreparedAsset {
+  id: string;
+  bytes: Blob;
+  type: string;
+  name: string;
+  size: number;
+}
+
+const ASSET_PREFIX = 'asset:';
+const ASSET_REF = /asset:[0-9a-f]{16}/g;
+const encoder = new TextEncoder();
+
+export class GraphLibrary {
+  readonly db: PixelLoomDb;
+  readonly tabId: string;
+  private readonly now: () => number;
+  /** Node counts by graph id, valid while rev and text length are unchanged. */
+  private readonly nodeCounts = new Map<string, { rev: number; length: number; count: number | null }>();
+
+  constructor(db: PixelLoomDb, opts: GraphLibraryOptions = {}) {
+    this.db = db;
+    this.now = opts.now ?? Date.now;
+    this.tabId = opts.tabId ?? crypto.randomUUID();
+  }
+
+  // ---- reading ----------------------------------------------------------------------------
+
+  /** Graphs, newest `updatedAt` first. Never throws because of one bad row: it is listed with `corrupt`. */
+  async list(opts: ListOptions = {}): Promise<GraphSummary[]> {
+    const raws = (await this.db.graphs.toArray()) as unknown[];
+    const query = (opts.query ?? '').trim().toLocaleLowerCase();
+    const out: GraphSummary[] = [];
+    for (const raw of raws) {
+      const s = this.summarize(raw);
+      if ((s.deletedAt !== null) !== (opts.trash === true)) continue;
+      if (query !== '' && !s.name.toLocaleLowerCase().includes(query)) continue;
+      out.push(s);
+    }
+    return out.sort((a, b) => b.updatedAt - a.updatedAt || compareStrings(a.name, b.name) || compareStrings(a.id, b.id));
+  }
+
+  /** `list(opts)` now and after every change to the graphs (from this tab or another); returns unsubscribe. */
+  watchList(opts: ListOptions, cb: (rows: GraphSummary[]) => void, onError?: ErrorCallback): () => void {
+    const sub = liveQuery(() => this.list(opts)).subscribe({
+      next: cb,
+      error: (e: unknown) => reportError(onError, toError(e, 'watching the graph list')),
+    });
+    return () => sub.unsubscribe();
+  }
+
+  /** The `n` most recently opened graphs that are not in the trash and are readable. */
+  async recent(n = 5): Promise<GraphSummary[]> {
+    const all = await this.list();
+    return all
+      .filter((s) => s.corrupt === undefined)
+      .sort((a, b) => b.openedAt - a.openedAt || compareStrings(a.id, b.id))
+      .slice(0, Math.max(0, n));
+  }
+
+  /** One graph. NotFoundError when there is none; CorruptRowError when its row cannot be read. */
+  async get(id: string): Promise<GraphRow> {
+    return readGraphRow(await this.db.graphs.get(id), id);
+  }
+
+  /**
+   * The graph's row now and after every change to it (saves of other tabs arrive here); null
+   * once it no longer exists. A corrupt row goes to `onError` as a CorruptRowError.
+   */
+  watchGraph(id: string, cb: (row: GraphRow | null) => void, onError?: ErrorCallback): () => void {
+    const sub = liveQuery(() => this.db.graphs.get(id)).subscribe({
+      next: (raw: unknown) => {
+        if (raw === undefined) {
+          cb(null);
+          return;
+        }
+        const checked = checkGraphRow(raw);
+        if (typeof checked === 'string') reportError(onError, new CorruptRowError('graphs', id, checked));
+        else cb(checked);
+      },
+      error: (e: unknown) => reportError(onError, toError(e, `watching graph ${id}`)),
+    });
+    return () => sub.unsubscribe();
+  }
+
+  /** The graph's revisions, newest first. Unreadable revision rows are left out. */
+  async revisions(id: string): Promise<RevisionRow[]> {
+    const raws = (await this.revisionsOf(id).reverse().toArray()) as unknown[];
+    return raws.filter((r): r is RevisionRow => checkRevisionRow(r) === null);
+  }
+
+  // ---- writing graphs ---------------------------------------------------------------------
+
+  /** A new graph (new id, rev 1) with its first revision and the images it brings. */
+  async create(input: CreateInput): Promise<GraphRow> {
+    const name = cleanName(input.name);
+    const doc = parseText(input.text, `cannot store "${name}"`);
+    const assets = await prepareAssets(input.assets ?? []);
+    const now = this.now();
+    const row: GraphRow = {
+      id: crypto.randomUUID(),
+      name,
+      text: input.text,
+      rev: 1,
+      createdAt: now,
+      updatedAt: now,
+      openedAt: now,
+      deletedAt: null,
+      assets: assetIdsInDoc(doc),
+      base: input.base ?? '/',
+      thumbnail: input.thumbnail ?? null,
+      writer: this.tabId,
+    };
+    const size = byteSize(input.text) + sumSizes(assets) + (row.thumbnail?.size ?? 0);
+    return this.write(`save "${name}"`, size, false, async () => {
+      await this.db.graphs.add(row);
+      await this.db.revisions.add({ graphId: row.id, rev: 1, text: row.text, savedAt: now, reason: input.reason ?? 'create' });
+      await this.writeAssets(assets, now);
+      return row;
+    });
+  }
+
+  /**
+   * Saves a new text of graph `id` as rev `baseRev + 1`. ConflictError (and nothing written)
+   * when the stored rev is not `baseRev`. Consecutive 'edit' saves of this tab within
+   * COALESCE_MS of the newest revision's first save update that revision instead of adding one.
+   */
+  async save(id: string, input: SaveInput): Promise<GraphRow> {
+    const doc = parseText(input.text, `cannot save graph ${id}`);
+    const newName = input.name === undefined ? undefined : cleanName(input.name);
+    const assets = await prepareAssets(input.assets ?? []);
+    const now = this.now();
+    const reason = input.reason ?? 'edit';
+    const size = byteSize(input.text) + sumSizes(assets) + (input.thumbnail?.size ?? 0);
+    let label = `save "${newName ?? docName(doc) ?? id}"`;
+    return this.write(() => label, size, true, async () => {
+      const row = await this.loadRow(id);
+      label = `save "${row.name}"`;
+      if (row.rev !== input.baseRev) throw new ConflictError(id, row.rev, input.baseRev, row.name);
+      const next: GraphRow = {
+        ...row,
+        name: newName ?? docName(doc) ?? row.name,
+        text: input.text,
+        rev: row.rev + 1,
+        updatedAt: now,
+        assets: assetIdsInDoc(doc),
+        thumbnail: input.thumbnail === undefined ? row.thumbnail : input.thumbnail,
+        writer: this.tabId,
+      };
+      await this.db.graphs.put(next);
+      await this.addRevision(row, next, reason, now);
+      await this.writeAssets(assets, now);
+      return next;
+    });
+  }
+
+  /**
+   * Renames a graph: the row's name and the `name` in its text (key order and the canonical
+   * 2-space layout kept), as a new rev with a 'rename' revision.
+   */
+  async rename(id: string, name: string, baseRev?: number): Promise<GraphRow> {
+    const clean = cleanName(name);
+    const now = this.now();
+    return this.write(`rename graph ${id} to "${clean}"`, byteSize(clean), true, async () => {
+      const row = await this.loadRow(id);
+      if (baseRev !== undefined && row.rev !== baseRev) throw new ConflictError(id, row.rev, baseRev, row.name);
+      const next: GraphRow = {
+        ...row,
+        name: clean,
+        text: textWithName(row.text, clean, id),
+        rev: row.rev + 1,
+        updatedAt: now,
+        writer: this.tabId,
+      };
+      await this.db.graphs.put(next);
+      await this.addRevision(row, next, 'rename', now);
+      return next;
+    });
+  }
+
+  /** A copy named "<name> copy" (also in its text) with a new id; it uses the same stored images. */
+  async duplicate(id: string): Promise<GraphRow> {
+    const now = this.now();
+    let label = `duplicate graph ${id}`;
+    return this.write(() => label, 0, false, async () => {
+      const src = await this.loadRow(id);
+      const name = `${src.name} copy`;
+      label = `save "${name}"`;
+      const text = textWithName(src.text, name, id);
+      const row: GraphRow = {
+        id: crypto.randomUUID(),
+        name,
+        text,
+        rev: 1,
+        createdAt: now,
+        updatedAt: now,
+        openedAt: now,
+        deletedAt: null,
+        assets: [...src.assets],
+        base: src.base,
+        thumbnail: src.thumbnail,
+        writer: this.tabId,
+      };
+      await this.db.graphs.add(row);
+      await this.db.revisions.add({ graphId: row.id, rev: 1, text, savedAt: now, reason: 'duplicate' });
+      return row;
+    });
+  }
+
+  /** Saves revision `revisionId`'s text as a new rev (reason 'restore'); history is never rewritten. */
+  async restoreRevision(id: string, revisionId: number, baseRev: number): Promise<GraphRow> {
+    const now = this.now();
+    return this.write(`restore a revision of graph ${id}`, 0, true, async () => {
+      const rawRev: unknown = await this.db.revisions.get(revisionId);
+      if (rawRev === undefined || !isRecord(rawRev) || rawRev.graphId !== id) {
+        throw new NotFoundError(`graph ${id} has no revision ${revisionId}`);
+      }
+      const problem = checkRevisionRow(rawRev);
+      if (problem !== null) throw new CorruptRowError('revisions', revisionId, problem);
+      const revision = rawRev as unknown as RevisionRow;
+      const row = await this.loadRow(id);
+      if (row.rev !== baseRev) throw new ConflictError(id, row.rev, baseRev, row.name);
+      const doc = parseText(revision.text, `cannot restore revision ${revisionId} of "${row.name}"`);
+      const next: GraphRow = {
+        ...row,
+        name: docName(doc) ?? row.name,
+        text: revision.text,
+        rev: row.rev + 1,
+        updatedAt: now,
+        assets: assetIdsInDoc(doc),
+        writer: this.tabId,
+      };
+      await this.db.graphs.put(next);
+      await this.addRevision(row, next, 'restore', now);
+      return next;
+    });
+  }
+
+  /** Moves a graph to the trash (works on corrupt rows too). */
+  async trash(id: string): Promise<void> {
+    await this.update(id, { deletedAt: this.now() }, `move graph ${id} to the trash`);
+  }
+
+  /** Takes a graph out of the trash. */
+  async restore(id: string): Promise<void> {
+    await this.update(id, { deletedAt: null }, `restore graph ${id} from the trash`);
+  }
+
+  /** Records that the graph was opened now (for "Recent"). */
+  async markOpened(id: string): Promise<void> {
+    await this.update(id, { openedAt: this.now() }, `mark graph ${id} as opened`);
+  }
+
+  /** Deletes a graph in the trash and all its revisions for good (its images stay until gcAssets). */
+  async purge(id: string): Promise<void> {
+    await this.write(`delete graph ${id}`, 0, true, async () => {
+      const raw: unknown = await this.db.graphs.get(id);
+      if (raw === undefined) throw new NotFoundError(`no graph with id ${id} in the library`);
+      if (!isRecord(raw) || typeof raw.deletedAt !== 'number') {
+        const name = isRecord(raw) && typeof raw.name === 'string' ? `"${raw.name}" (${id})` : `graph ${id}`;
+        throw new StorageError(`${name} is not in the trash; move it to the trash before deleting it for good`);
+      }
+      await this.db.graphs.delete(id);
+      await this.db.revisions.where('graphId').equals(id).delete();
+    });
+  }
+
+  /** Purges every graph in the trash; returns how many. */
+  async emptyTrash(): Promise<number> {
+    return this.write('empty the trash', 0, true, async () => {
+      const raws = (await this.db.graphs.toArray()) as unknown[];
+      const ids = raws.filter((r) => isRecord(r) && typeof r.deletedAt === 'number').map((r) => (r as { id: string }).id);
+      if (ids.length === 0) return 0;
+      await this.db.graphs.bulkDelete(ids);
+      await this.db.revisions.where('graphId').anyOf(ids).delete();
+      return ids.length;
+    });
+  }
+
+  // ---- assets -----------------------------------------------------------------------------
+
+  /** Stores an image once by the hash of its bytes; returns its id `asset:<hash>`. */
+  async putAsset(a: NewAsset): Promise<string> {
+    const [prepared] = await prepareAssets([a]);
+    const p = prepared!;
+    await this.write(`store the image "${p.name}"`, p.size, false, () => this.writeAssets([p], this.now()), [this.db.assets]);
+    return p.id;
+  }
+
+  /** A stored image, or null. CorruptRowError when the row holds no Blob. */
+  async getAsset(id: string): Promise<AssetRow | null> {
+    const raw: unknown = await this.db.assets.get(id);
+    if (raw === undefined) return null;
+    if (!isRecord(raw) || !(raw.bytes instanceof Blob)) {
+      throw new CorruptRowError('assets', id, isRecord(raw) ? `bytes is ${describe(raw.bytes)}, not a Blob` : 'the row is not an object');
+    }
+    return raw as unknown as AssetRow;
+  }
+
+  /** The ids among `ids` that are not stored (each once, in the order given). */
+  async missingAssets(ids: string[]): Promise<string[]> {
+    const unique = [...new Set(ids)];
+    const found = await this.db.assets.bulkGet(unique);
+    return unique.filter((_, i) => found[i] === undefined);
+  }
+
+  /** Deletes the images no graph row and no revision uses; returns how many. */
+  async gcAssets(): Promise<number> {
+    return this.write('delete unused images', 0, true, async () => {
+      const used = new Set<string>();
+      await this.db.graphs.each((row) => collectAssetRefs(row, used));
+      await this.db.revisions.each((row) => collectAssetRefs(row, used));
+      const ids = (await this.db.assets.toCollection().primaryKeys()) as string[];
+      const dead = ids.filter((id) => !used.has(id));
+      await this.db.assets.bulkDelete(dead);
+      return dead.length;
+    });
+  }
+
+  // ---- settings ---------------------------------------------------------------------------
+
+  async getSetting<T>(key: string, fallback: T): Promise<T> {
+    const row = await this.db.settings.get(key);
+    return row === undefined ? fallback : (row.value as T);
+  }
+
+  async setSetting(key: string, value: unknown): Promise<void> {
+    await this.write(`save the setting "${key}"`, 0, false, () => this.db.settings.put({ key, value }), [this.db.settings]);
+  }
+
+  // ---- internals --------------------------------------------------------------------------
+
+  private summarize(raw: unknown): GraphSummary {
+    const checked = checkGraphRow(raw);
+    if (typeof checked !== 'string') {
+      return {
+        id: checked.id,
+        name: checked.name,
+        rev: checked.rev,
+        updatedAt: checked.updatedAt,
+        openedAt: checked.openedAt,
+        deletedAt: checked.deletedAt,
+        nodeCount: this.nodeCount(checked),
+        thumbnail: checked.thumbnail,
+      };
+    }
+    const r = isRecord(raw) ? raw : {};
+    const id = typeof r.id === 'string' ? r.id : String(r.id);
+    return {
+      id,
+      name: typeof r.name === 'string' && r.name.trim() !== '' ? r.name : `Unreadable graph ${id}`,
+      rev: finiteOr(r.rev, 0),
+      updatedAt: finiteOr(r.updatedAt, 0),
+      openedAt: finiteOr(r.openedAt, 0),
+      deletedAt: typeof r.deletedAt === 'number' ? r.deletedAt : null,
+      nodeCount: null,
+      thumbnail: null,
+      corrupt: checked,
+    };
+  }
+
+  private nodeCount(row: GraphRow): number | null {
+    const cached = this.nodeCounts.get(row.id);
+    if (cached && cached.rev === row.rev && cached.length === row.text.length) return cached.count;
+    let count: number | null = null;
+    try {
+      const doc: unknown = JSON.parse(row.text);
+      if (isRecord(doc) && Array.isArray(doc.nodes)) count = doc.nodes.length;
+    } catch {
+      count = null;
+    }
+    this.nodeCounts.set(row.id, { rev: row.rev, length: row.text.length, count });
+    return count;
+  }
+
+  /** The stored row inside a transaction: NotFoundError / CorruptRowError. */
+  private async loadRow(id: string): Promise<GraphRow> {
+    return readGraphRow(await this.db.graphs.get(id), id);
+  }
+
+  private revisionsOf(id: string): Collection<RevisionRow, number> {
+    return this.db.revisions.where('[graphId+rev]').between([id, Dexie.minKey], [id, Dexie.maxKey], true, true);
+  }
+
+  /** Appends (or coalesces into the newest) revision for `next`, then drops the oldest beyond MAX_REVISIONS. */
+  private async addRevision(prev: GraphRow, next: GraphRow, reason: RevisionReason, now: number): Promise<void> {
+    const newest = reason === 'edit' ? await this.revisionsOf(next.id).last() : undefined;
+    if (newest !== undefined && newest.id !== undefined && newest.reason === 'edit' && newest.rev === prev.rev && prev.writer === this.tabId) {
+      const startedAt = newest.startedAt ?? newest.savedAt;
+      if (now >= newest.savedAt && now - startedAt < COALESCE_MS) {
+        await this.db.revisions.put({ ...newest, rev: next.rev, text: next.text, savedAt: now, startedAt });
+        return;
+      }
+    }
+    await this.db.revisions.add({ graphId: next.id, rev: next.rev, text: next.text, savedAt: now, reason });
+    const keys = await this.revisionsOf(next.id).primaryKeys();
+    if (keys.length > MAX_REVISIONS) await this.db.revisions.bulkDelete(keys.slice(0, keys.length - MAX_REVISIONS));
+  }
+
+  private async writeAssets(assets: readonly PreparedAsset[], now: number): Promise<void> {
+    for (const a of assets) {
+      const existing: unknown = await this.db.assets.get(a.id);
+      if (existing !== undefined) {
+        const size = isRecord(existing) ? existing.size : undefined;
+        if (size !== a.size) {
+          throw new StorageError(
+            `hash collision: the image "${a.name}" (${a.size} bytes) has the id ${a.id} of a stored image of ${String(size)} bytes; it was not stored`,
+          );
+        }
+        continue;
+      }
+      await this.db.assets.add({ ...a, createdAt: now });
+    }
+  }
+
+  private async update(id: string, changes: Partial<GraphRow>, action: string): Promise<void> {
+    await this.write(action, 0, true, async () => {
+      const n = await this.db.graphs.update(id, changes);
+      if (n === 0 && (await this.db.graphs.get(id)) === undefined) throw new NotFoundError(`no graph with id ${id} in the library`);
+    }, [this.db.graphs]);
+  }
+
+  /**
+   * Runs `scope` as one read-write transaction. A quota error becomes StorageFullError (the
+   * transaction was rolled back, so nothing was written); storage errors pass through; any
+   * other failure becomes a StorageError that says what was being done.
+   */
+  private async write<T>(
+    action: string | (() => string),
+    size: number,
+    hadSavedVersion: boolean,
+    scope: () => Promise<T>,
+    tables: Table[] = [this.db.graphs, this.db.revisions, this.db.assets],
+  ): Promise<T> {
+    try {
+      return await this.db.transaction('rw', tables, scope);
+    } catch (e) {
+      const what = typeof action === 'string' ? action : action();
+      if (isQuotaError(e)) {
+        const kb = Math.max(1, Math.ceil(size / 1024));
+        throw new StorageFullError(
+          `Storage is full: the browser refused to ${what} (${kb} KB). Nothing was written${hadSavedVersion ? ' — the last saved version is intact' : ''}. ` +
+            'Free space by emptying the trash or deleting graphs, or export the graph to a file.',
+          e,
+        );
+      }
+      const own = ownError(e);
+      if (own) throw own;
+      throw new StorageError(`could not ${what}: ${e instanceof Error ? e.message : String(e)}`, e);
+    }
+  }
+}
+
+// ---- row checks ---------------------------------------------------------------------------
+
+/** The row as a GraphRow, or NotFoundError / CorruptRowError. */
+function readGraphRow(raw: unknown, id: string): GraphRow {
+  if (raw === undefined) throw new NotFoundError(`no graph with id ${id} in the library`);
+  const checked = checkGraphRow(raw);
+  if (typeof checked === 'string') throw new CorruptRowError('graphs', id, checked);
+  return checked;
+}
+
+/**
+ * A stored graph row checked and normalized, or what makes it unreadable. Fields the graph
+ * cannot do without (id, name, text, rev, updatedAt) must be right; the rest fall back to
+ * defaults (assets are re-derived from the text, base '/', no thumbnail).
+ */
+export function checkGraphRow(raw: unknown): GraphRow | string {
+  if (!isRecord(raw)) return `the row is ${describe(raw)}, not an object`;
+  if (typeof raw.corrupt === 'string') return raw.corrupt;
+  if (typeof raw.id !== 'string') return `id is ${describe(raw.id)}, not a string`;
+  if (typeof raw.name !== 'string' || raw.name.trim() === '') {
+    return raw.name === undefined ? 'the name is missing' : `name is ${typeof raw.name === 'string' ? 'empty' : describe(raw.name)}, not a name`;
+  }
+  if (typeof raw.text !== 'string') return `text is ${describe(raw.text)}, not a string`;
+  if (typeof raw.rev !== 'number' || !Number.isInteger(raw.rev) || raw.rev < 1) return `rev is ${formatValue(raw.rev)}, not a positive integer`;
+  if (typeof raw.updatedAt !== 'number' || !Number.isFinite(raw.updatedAt)) return `updatedAt is ${formatValue(raw.updatedAt)}, not a time`;
+  const deletedAt = raw.deletedAt === undefined || raw.deletedAt === null ? null : raw.deletedAt;
+  if (deletedAt !== null && (typeof deletedAt !== 'number' || !Number.isFinite(deletedAt))) return `deletedAt is ${formatValue(deletedAt)}, not a time`;
+  let assets: string[];
+  if (Array.isArray(raw.assets) && raw.assets.every((a) => typeof a === 'string')) assets = raw.assets as string[];
+  else {
+    try {
+      assets = assetIdsInDoc(JSON.parse(raw.text));
+    } catch {
+      assets = [];
+    }
+  }
+  return {
+    id: raw.id,
+    name: raw.name,
+    text: raw.text,
+    rev: raw.rev,
+    createdAt: finiteOr(raw.createdAt, raw.updatedAt),
+    updatedAt: raw.updatedAt,
+    openedAt: finiteOr(raw.openedAt, raw.updatedAt),
+    deletedAt: deletedAt as number | null,
+    assets,
+    base: typeof raw.base === 'string' ? raw.base : '/',
+    thumbnail: raw.thumbnail instanceof Blob ? raw.thumbnail : null,
+    writer: typeof raw.writer === 'string' ? raw.writer : '',
+  };
+}
+
+function checkRevisionRow(raw: unknown): string | null {
+  if (!isRecord(raw)) return `the row is ${describe(raw)}, not an object`;
+  if (typeof raw.text !== 'string') return `text is ${describe(raw.text)}, not a string`;
+  if (typeof raw.rev !== 'number') return `rev is ${describe(raw.rev)}, not a number`;
+  if (typeof raw.savedAt !== 'number') return `savedAt is ${describe(raw.savedAt)}, not a time`;
+  return null;
+}
+
+// ---- helpers ------------------------------------------------------------------------------
+
+function cleanName(name: unknown): string {
+  if (typeof name !== 'string' || name.trim() === '') throw new StorageError(`a graph needs a name; got ${formatValue(name)}`);
+  return name.trim();
+}
+
+/** The text parsed as a JSON object; StorageError (prefixed with `context`) otherwise. */
+function parseText(text: unknown, context: string): Record<string, unknown> {
+  if (typeof text !== 'string') throw new StorageError(`${context}: the graph text is ${describe(text)}, not a string`);
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (e) {
+    throw new StorageError(`${context}: the graph text is not JSON (${e instanceof Error ? e.message : String(e)})`);
+  }
+  if (!isRecord(doc)) throw new StorageError(`${context}: the graph text is ${describe(doc)}, not a JSON object`);
+  return doc;
+}
+
+function docName(doc: Record<string, unknown>): string | null {
+  return typeof doc.name === 'string' && doc.name.trim() !== '' ? doc.name : null;
+}
+
+/**
+ * `text` with its top-level "name" set to `name`, in the canonical layout (2-space indent,
+ * trailing newline) with the key order kept; a missing "name" goes after "version".
+ */
+export function textWithName(text: string, name: string, graphId: string): string {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (e) {
+    throw new CorruptRowError('graphs', graphId, `text is not JSON (${e instanceof Error ? e.message : String(e)})`);
+  }
+  if (!isRecord(doc)) throw new CorruptRowError('graphs', graphId, `text is ${describe(doc)}, not a JSON object`);
+  let out: Record<string, unknown>;
+  if (Object.hasOwn(doc, 'name')) {
+    out = doc;
+    out.name = name;
+  } else {
+    out = {};
+    const keys = Object.keys(doc);
+    const after = keys.includes('version') ? 'version' : keys.includes('format') ? 'format' : null;
+    if (after === null) defineOwn(out, 'name', name);
+    for (const k of keys) {
+      defineOwn(out, k, doc[k]);
+      if (k === after) defineOwn(out, 'name', name);
+    }
+  }
+  return `${JSON.stringify(out, null, 2)}\n`;
+}
+
+/** Sets an own enumerable property (also for a key named "__proto__", which JSON.parse may give). */
+function defineOwn(o: Record<string, unknown>, k: string, v: unknown): void {
+  Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
+}
+
+async function prepareAssets(list: readonly NewAsset[]): Promise<PreparedAsset[]> {
+  const out: PreparedAsset[] = [];
+  const seen = new Set<string>();
+  for (const a of list) {
+    const label = typeof a.name === 'string' ? `the image "${a.name}"` : 'an image';
+    if (typeof a.type !== 'string' || typeof a.name !== 'string') throw new StorageError(`${label} needs a string type and name`);
+    let bytes: Uint8Array;
+    if (a.bytes instanceof Uint8Array) bytes = a.bytes;
+    else if (a.bytes instanceof Blob) bytes = new Uint8Array(await a.bytes.arrayBuffer());
+    else throw new StorageError(`${label}: bytes is ${describe(a.bytes)}, not a Blob or Uint8Array`);
+    const id = ASSET_PREFIX + hashBytes(bytes);
+    if (a.id !== undefined && a.id !== id) throw new StorageError(`${label} was given the id ${a.id}, but its bytes hash to ${id}; it was not stored`);
+    if (seen.has(id)) continue;
+    seen.add(id);
+    const blob = a.bytes instanceof Blob ? a.bytes : new Blob([bytes.slice()], { type: a.type });
+    out.push({ id, bytes: blob, type: a.type, name: a.name, size: bytes.byteLength });
+  }
+  return out;
+}
+
+/** Adds every `asset:<hash>` mentioned in any string of the row (text, assets, or a corrupt row's fields). */
+function collectAssetRefs(value: unknown, into: Set<string>, seen = new Set<object>()): void {
+  if (typeof value === 'string') {
+    for (const m of value.matchAll(ASSET_REF)) into.add(m[0]);
+    return;
+  }
+  if (typeof value !== 'object' || value === null || value instanceof Blob || seen.has(value)) return;
+  seen.add(value);
+  if (value instanceof Map) {
+    for (const [k, v] of value) {
+      collectAssetRefs(k, into, seen);
+      collectAssetRefs(v, into, seen);
+    }
+    return;
+  }
+  const items = value instanceof Set || Array.isArray(value) ? [...(value as Iterable<unknown>)] : Object.values(value);
+  for (const v of items) collectAssetRefs(v, into, seen);
+}
+
+/** Is this (or an error it wraps) the browser's quota error? */
+export function isQuotaError(e: unknown, depth = 0): boolean {
+  if (depth > 8 || typeof e !== 'object' || e === null) return false;
+  const x = e as { name?: unknown; inner?: unknown; cause?: unknown; failures?: unknown };
+  if (x.name === 'QuotaExceededError' || x.name === 'NS_ERROR_DOM_QUOTA_REACHED') return true;
+  if (isQuotaError(x.inner, depth + 1) || isQuotaError(x.cause, depth + 1)) return true;
+  if (Array.isArray(x.failures)) return x.failures.some((f) => isQuotaError(f, depth + 1));
+  return false;
+}
+
+/** A StorageError thrown inside a transaction (Dexie may wrap one whose name it knows, e.g. NotFoundError, keeping it as `inner`). */
+function ownError(e: unknown, depth = 0): StorageError | null {
+  if (e instanceof StorageError) return e;
+  if (depth > 8 || typeof e !== 'object' || e === null) return null;
+  const x = e as { inner?: unknown; cause?: unknown };
+  return ownError(x.inner, depth + 1) ?? ownError(x.cause, depth + 1);
+}
+
+function toError(e: unknown, what: string): Error {
+  if (e instanceof Error) return e;
+  return new StorageError(`${what} failed: ${String(e)}`);
+}
+
+function reportError(onError: ErrorCallback | undefined, e: Error): void {
+  if (onError) onError(e);
+  else console.error(e);
+}
+
+function byteSize(text: string): number {
+  return encoder.encode(text).length;
+}
+
+function sumSizes(assets: readonly PreparedAsset[]): number {
+  return assets.reduce((s, a) => s + a.size, 0);
+}
+
+function finiteOr(v: unknown, fallback: number): number {
+  return typeof v === 'number' && Number.isFinite(v) ? v : fallback;
+}
+
+function formatValue(v: unknown): string {
+  if (typeof v === 'string') return JSON.stringify(v);
+  if (typeof v === 'number' || typeof v === 'boolean' || v === null) return String(v);
+  return describe(v);
+}
+
+function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
