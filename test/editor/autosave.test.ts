@@ -131,6 +131,19 @@ describe('AutosaveController', () => {
     expect(c.state).toBe('saved');
   });
 
+  it('edited({ force }) saves once even when nothing changed (a first thumbnail)', async () => {
+    const { lib, c } = setup();
+    c.edited({ force: true });
+    vi.advanceTimersByTime(SAVE_DEBOUNCE_MS);
+    await settle();
+    expect(lib.calls).toHaveLength(1);
+    expect(c.rev).toBe(2);
+    c.edited();
+    vi.advanceTimersByTime(SAVE_MAX_WAIT_MS);
+    await settle();
+    expect(lib.calls).toHaveLength(1);
+  });
+
   it('a rename goes through the save path with reason "rename"', async () => {
     const { lib, rename } = setup();
     rename('Better name');

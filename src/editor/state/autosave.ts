@@ -44,8 +44,8 @@ export interface SaveInput {
 }
 
 /** The part of GraphLibrary the controller uses. */
-export interface AutosaveStore {
-  save(id: string, input: SaveInput): Promise<SavedRow>;
+export interface AutosaveStore<R extends SavedRow = SavedRow> {
+  save(id: string, input: SaveInput): Promise<R>;
 }
 
 export interface AutosaveTimers {
@@ -54,7 +54,7 @@ export interface AutosaveTimers {
   now(): number;
 }
 
-export interface AutosaveOptions {
+export interface AutosaveOptions<R extends SavedRow = SavedRow> {
   /** This tab's id: rows whose `writer` is this id are our own saves. */
   readonly tabId: string;
   readonly debounceMs?: number;
@@ -63,9 +63,9 @@ export interface AutosaveOptions {
   /** The state or its message changed. */
   readonly onState?: (state: SaveState, message: string) => void;
   /** Another tab saved the open graph and we have no unsaved edits: load `row` in place. */
-  readonly onReload?: (row: SavedRow) => void;
+  readonly onReload?: (row: R) => void;
   /** A save finished (the row as stored). */
-  readonly onSaved?: (row: SavedRow) => void;
+  readonly onSaved?: (row: R) => void;
 }
 
 const realTimers: AutosaveTimers = {
@@ -90,12 +90,13 @@ export function saveStatusLabel(state: SaveState, error: unknown = null): string
   }
 }
 
-export class AutosaveController {
+export class AutosaveController<R extends SavedRow = SavedRow> {
   private id: string | null = null;
   private baseRev = 0;
   private savedText = '';
   private savedName = '';
   private dirtyFlag = false;
+  private force = false;
   private current: SaveState = 'saved';
   private msg = '';
   private errorKind: 'full' | 'other' | null = null;
@@ -105,7 +106,7 @@ export class AutosaveController {
   /** A timer fired (or flush was asked) while a save was in flight: save again when it ends. */
   private again = false;
   /** A row from another tab that arrived while a save was in flight. */
-  private pendingRemote: SavedRow | null = null;
+  private pendingRemote: R | null = null;
   /** Increments on open(): results of saves for an earlier graph are ignored. */
   private generation = 0;
   private readonly timers: AutosaveTimers;
@@ -113,9 +114,9 @@ export class AutosaveController {
   private readonly maxWaitMs: number;
 
   constructor(
-    private readonly store: AutosaveStore,
+    private readonly store: AutosaveStore<R>,
     private readonly snapshot: () => SaveSnapshot | null,
-    private readonly opts: AutosaveOptions,
+    private readonly opts: AutosaveOptions<R>,
   ) {
     this.timers = opts.timers ?? realTimers;
     this.debounceMs = opts.debounceMs ?? SAVE_DEBOUNCE_MS;
@@ -161,6 +162,7 @@ export class AutosaveController {
     this.savedText = row.text;
     this.savedName = row.name;
     this.dirtyFlag = false;
+    this.force = false;
     this.again = false;
     this.pendingRemote = null;
     this.inFlight = null;
@@ -178,10 +180,14 @@ export class AutosaveController {
     this.setState('saved', '', null);
   }
 
-  /** The document changed: save it soon. */
-  edited(): void {
+  /**
+   * The document changed: save it soon. `force` saves even when the text and name are what
+   * is stored (the editor uses it once to store a first thumbnail).
+   */
+  edited(opts: { force?: boolean } = {}): void {
     if (this.id === null) return;
     this.dirtyFlag = true;
+    if (opts.force) this.force = true;
     if (this.current === 'conflict') return;
     if (this.current !== 'saving') this.setState('unsaved', '', null);
     const now = this.timers.now();
@@ -223,7 +229,7 @@ export class AutosaveController {
    * newer revision from another tab reloads in place when we have no unsaved edits, and
    * otherwise puts us in `conflict` (we never save over it).
    */
-  remote(row: SavedRow | null): void {
+  remote(row: R | null): void {
     if (!row || row.id !== this.id || row.rev <= this.baseRev) return;
     if (row.writer !== undefined && row.writer === this.opts.tabId) return;
     if (this.inFlight) {
@@ -253,7 +259,9 @@ export class AutosaveController {
     const snap = this.snapshot();
     if (!snap) return;
     const nameChanged = snap.name !== this.savedName;
-    if (snap.text === this.savedText && !nameChanged) {
+    const force = this.force;
+    this.force = false;
+    if (snap.text === this.savedText && !nameChanged && !force) {
       this.dirtyFlag = false;
       this.setState('saved', '', null);
       return;
@@ -299,15 +307,11 @@ export class AutosaveController {
         return;
       }
       if (remote) this.remote(remote);
-      if (this.current === 'conflict') return;
-      if (this.again && this.dirtyFlag) {
-        this.again = false;
-        this.startSave();
-      } else if (this.dirtyFlag && this.timer === null) {
-        // An edit arrived during the save and its timer already fired: save it now.
-        this.again = false;
-        this.startSave();
-      } else this.again = false;
+      // Edits made during the save whose timer already fired (or a flush) are saved now;
+      // otherwise their timer will.
+      const saveNow = this.state !== 'conflict' && this.dirtyFlag && (this.again || this.timer === null);
+      this.again = false;
+      if (saveNow) this.startSave();
     });
     this.inFlight = done;
   }
