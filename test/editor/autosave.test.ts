@@ -269,6 +269,32 @@ describe('AutosaveController', () => {
       expect(lib.rows.get('g1')).toMatchObject({ text: 'after', rev: 3 });
     });
 
+    it('a pending save without changes (forced, e.g. a thumbnail) is no conflict: theirs is loaded', async () => {
+      const { lib, c, reloads } = setup();
+      c.edited({ force: true });
+      const theirs: SavedRow = { id: 'g1', rev: 2, text: 'theirs', name: 'My graph', writer: 'tab-b' };
+      lib.rows.set('g1', theirs);
+      c.remote(theirs);
+      expect(c.state).toBe('saved');
+      expect(reloads).toEqual([theirs]);
+      vi.advanceTimersByTime(SAVE_MAX_WAIT_MS);
+      await settle();
+      expect(lib.calls).toHaveLength(0);
+    });
+
+    it('a forced save refused with ConflictError is no conflict either', async () => {
+      const { lib, c, reloads } = setup();
+      const theirs: SavedRow = { id: 'g1', rev: 2, text: 'theirs', name: 'My graph', writer: 'tab-b' };
+      lib.rows.set('g1', theirs);
+      c.edited({ force: true });
+      vi.advanceTimersByTime(SAVE_DEBOUNCE_MS);
+      c.remote(theirs);
+      await settle();
+      expect(lib.calls).toHaveLength(1);
+      expect(c.state).toBe('saved');
+      expect(reloads).toEqual([theirs]);
+    });
+
     it('a row that arrives while our save is in flight is judged after it', async () => {
       const { lib, c, reloads, edit } = setup();
       lib.hold = true;

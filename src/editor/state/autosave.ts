@@ -236,12 +236,23 @@ export class AutosaveController<R extends SavedRow = SavedRow> {
       this.pendingRemote = row;
       return;
     }
-    if (this.dirtyFlag) {
+    if (this.dirtyFlag && !this.unchanged()) {
       this.cancelTimer();
       this.setState('conflict', `"${row.name}" was changed in another tab while this tab had unsaved edits. Nothing was saved over it.`, null);
       return;
     }
+    // No real change of ours (only a pending forced or no-op save): take theirs.
+    this.cancelTimer();
+    this.dirtyFlag = false;
+    this.force = false;
+    if (this.current !== 'saved') this.setState('saved', '', null);
     this.opts.onReload?.(row);
+  }
+
+  /** The editor's content is what was last stored (text and name). */
+  private unchanged(): boolean {
+    const snap = this.snapshot();
+    return !!snap && snap.text === this.savedText && snap.name === this.savedName;
   }
 
   private kick(): void {
@@ -288,7 +299,12 @@ export class AutosaveController<R extends SavedRow = SavedRow> {
       (e: unknown) => {
         if (gen !== this.generation) return;
         this.dirtyFlag = true;
-        if (e instanceof ConflictError) {
+        if (e instanceof ConflictError && this.unchanged()) {
+          // A save without changes (a thumbnail) lost to another tab's save: nothing of
+          // ours is lost; the newer row arrives through remote() and is loaded.
+          this.dirtyFlag = false;
+          this.setState('saved', '', null);
+        } else if (e instanceof ConflictError) {
           this.setState('conflict', `This graph was changed in another tab (stored revision ${e.storedRev}, ours ${e.baseRev}). Nothing was saved over it.`, null);
         } else if (e instanceof StorageFullError) {
           this.setState('error', e.message, 'full');
