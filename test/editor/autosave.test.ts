@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { AutosaveController, SAVE_DEBOUNCE_MS, SAVE_MAX_WAIT_MS, saveStatusLabel, type SaveInput, type SaveState, type SavedRow } from '../../src/editor/state/autosave';
+import { AutosaveController, journalApplies, journalKey, parseJournal, SAVE_DEBOUNCE_MS, SAVE_MAX_WAIT_MS, saveStatusLabel, type SaveInput, type SaveState, type SavedRow } from '../../src/editor/state/autosave';
 import { ConflictError, StorageFullError } from '../../src/storage/errors';
 
 /** A fake library: stores one row per id, refuses stale baseRevs, and lets a test hold or fail saves. */
@@ -332,5 +332,43 @@ describe('AutosaveController', () => {
     expect(saveStatusLabel('error', 'full')).toBe('Storage full — not saved');
     expect(saveStatusLabel('error', 'other')).toBe('Not saved');
     expect(saveStatusLabel('conflict')).toMatch(/another tab/);
+  });
+});
+
+describe('unsaved-edits journal', () => {
+  const row = { id: 'g1', rev: 3, text: 'stored', name: 'G' };
+
+  it('holds the unsaved text and the rev it is based on, and nothing when all is saved', async () => {
+    const lib = new FakeLibrary();
+    lib.add({ ...row });
+    let text = row.text;
+    const c = new AutosaveController(lib, () => ({ text, name: 'G' }), { tabId: 't' });
+    c.open(row);
+    expect(c.journal(5)).toBeNull();
+    text = 'edited';
+    c.edited();
+    expect(c.journal(5)).toEqual({ graphId: 'g1', baseRev: 3, text: 'edited', name: 'G', at: 5 });
+    await c.flush();
+    expect(c.journal(6)).toBeNull();
+    c.close();
+  });
+
+  it('parses only well-formed entries', () => {
+    const j = { graphId: 'g1', baseRev: 3, text: 't', name: 'n', at: 1 };
+    expect(parseJournal(JSON.stringify(j))).toEqual(j);
+    expect(parseJournal(null)).toBeNull();
+    expect(parseJournal('{')).toBeNull();
+    expect(parseJournal(JSON.stringify({ ...j, baseRev: '3' }))).toBeNull();
+    expect(journalKey('g1')).toBe('pixel-loom.unsaved.g1');
+  });
+
+  it('applies only to the same graph at the same rev when it differs from the stored text', () => {
+    const j = { graphId: 'g1', baseRev: 3, text: 'edited', name: 'G', at: 1 };
+    expect(journalApplies(j, row)).toBe(true);
+    expect(journalApplies({ ...j, baseRev: 2 }, row)).toBe(false);
+    expect(journalApplies({ ...j, graphId: 'g2' }, row)).toBe(false);
+    expect(journalApplies({ ...j, text: 'stored' }, row)).toBe(false);
+    expect(journalApplies({ ...j, text: 'stored', name: 'Renamed' }, row)).toBe(true);
+    expect(journalApplies(null, row)).toBe(false);
   });
 });

@@ -145,6 +145,17 @@ export class AutosaveController<R extends SavedRow = SavedRow> {
   get dirty(): boolean {
     return this.dirtyFlag;
   }
+
+  /**
+   * The unsaved edits as a journal entry (see UnsavedJournal), or null when the library has
+   * everything the editor shows.
+   */
+  journal(now: number): UnsavedJournal | null {
+    if (this.id === null || !this.dirtyFlag) return null;
+    const snap = this.snapshot();
+    if (!snap || (snap.text === this.savedText && snap.name === this.savedName)) return null;
+    return { graphId: this.id, baseRev: this.baseRev, text: snap.text, name: snap.name, at: now };
+  }
   get label(): string {
     return saveStatusLabel(this.current, this.errorKind);
   }
@@ -345,4 +356,49 @@ export class AutosaveController<R extends SavedRow = SavedRow> {
     this.errorKind = kind;
     this.opts.onState?.(state, message);
   }
+}
+
+// ---- the unsaved-edits journal ---------------------------------------------------------------
+
+/**
+ * Edits not yet in the library when the page goes away. An IndexedDB save started while the
+ * tab closes is aborted with it, so on `pagehide` the editor also writes the unsaved text
+ * synchronously (localStorage); the next time the graph opens, the journal is applied if the
+ * library still holds the revision it was based on.
+ */
+export interface UnsavedJournal {
+  readonly graphId: string;
+  readonly baseRev: number;
+  readonly text: string;
+  readonly name: string;
+  readonly at: number;
+}
+
+export const JOURNAL_KEY_PREFIX = 'pixel-loom.unsaved.';
+
+export function journalKey(graphId: string): string {
+  return JOURNAL_KEY_PREFIX + graphId;
+}
+
+/** A stored journal entry, or null when there is none or it is not one. */
+export function parseJournal(raw: string | null): UnsavedJournal | null {
+  if (raw === null) return null;
+  let v: unknown;
+  try {
+    v = JSON.parse(raw);
+  } catch {
+    return null;
+  }
+  if (typeof v !== 'object' || v === null) return null;
+  const j = v as Record<string, unknown>;
+  if (typeof j.graphId !== 'string' || typeof j.baseRev !== 'number' || typeof j.text !== 'string' || typeof j.name !== 'string' || typeof j.at !== 'number') return null;
+  return { graphId: j.graphId, baseRev: j.baseRev, text: j.text, name: j.name, at: j.at };
+}
+
+/**
+ * Whether a journal entry should be applied to the stored row: same graph, based on the
+ * stored rev (nobody saved since), and different from what is stored.
+ */
+export function journalApplies(journal: UnsavedJournal | null, row: Pick<SavedRow, 'id' | 'rev' | 'text' | 'name'>): journal is UnsavedJournal {
+  return !!journal && journal.graphId === row.id && journal.baseRev === row.rev && (journal.text !== row.text || journal.name !== row.name);
 }
