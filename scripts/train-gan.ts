@@ -1,7 +1,7 @@
 /**
  * Trains the DCGAN (latent 64) on MNIST or Fashion-MNIST (train split only).
  *   npx tsx scripts/train-gan.ts --data mnist --steps 3000 [--batch 64] [--width 32] [--seed 1]
- *       [--arch 1|2] [--ema 0.999] [--ckpt-every N]
+ *       [--arch 1|2] [--dwidth W] [--ema 0.999] [--ckpt-every N]
  * --arch 2 is the wider generator/discriminator of train-common.ts (ganGeneratorV2);
  * --ema keeps an exponential moving average of every generator weight (trainable and the
  * batch-norm statistics), updated after each step, and ships that average instead of the
@@ -23,6 +23,8 @@ const data = (args.data ?? 'mnist') as DataSet;
 const steps = Number(args.steps ?? 3000);
 const batch = Number(args.batch ?? 64);
 const width = Number(args.width ?? 32);
+/** Discriminator width (defaults to the generator's). */
+const dwidth = Number(args.dwidth ?? args.width ?? 32);
 const seed = Number(args.seed ?? 1);
 const lr = Number(args.lr ?? 2e-4);
 const name = args.name ?? `${data}-gan`;
@@ -38,7 +40,7 @@ async function main(): Promise<void> {
   const train = loadData(data, 'train');
   const next = batchSampler(train.count, batch, rand);
   const G = arch === 2 ? ganGeneratorV2(GAN_LATENT, width) : ganGenerator(GAN_LATENT, width);
-  const D = arch === 2 ? ganDiscriminatorV2(width) : ganDiscriminator(width);
+  const D = arch === 2 ? ganDiscriminatorV2(dwidth) : ganDiscriminator(dwidth);
   // The averaged generator: same architecture, weights copied from G, then moved towards G's
   // after every step (all weights, so the batch-norm statistics are averaged too).
   const E = ema > 0 ? (arch === 2 ? ganGeneratorV2(GAN_LATENT, width) : ganGenerator(GAN_LATENT, width)) : null;
@@ -111,7 +113,7 @@ async function main(): Promise<void> {
     await saveModel(shipped, `${name}/generator`);
     writeFileSync(
       path.join(modelsRoot(), name, 'train-info.json'),
-      JSON.stringify({ command: `npx tsx scripts/train-gan.ts --data ${data} --steps ${steps} --batch ${batch} --width ${width} --seed ${seed} --lr ${lr} --arch ${arch}${ema ? ` --ema ${ema}` : ''}`, steps, batch, width, seed, lr, arch, ema, seconds: Math.round(seconds), backend: tf.getBackend(), finished: new Date().toISOString() }, null, 2) + '\n',
+      JSON.stringify({ command: `npx tsx scripts/train-gan.ts --data ${data} --steps ${steps} --batch ${batch} --width ${width} --seed ${seed} --lr ${lr} --arch ${arch}${dwidth !== width ? ` --dwidth ${dwidth}` : ''}${ema ? ` --ema ${ema}` : ''}`, steps, batch, width, dwidth, seed, lr, arch, ema, seconds: Math.round(seconds), backend: tf.getBackend(), finished: new Date().toISOString() }, null, 2) + '\n',
     );
   }
   console.log(`done: ${steps} steps in ${seconds.toFixed(0)} s`);
