@@ -31,7 +31,7 @@ export function createBrowserHost(fetchImpl: typeof fetch = (...a) => fetch(...a
       const shown = source.startsWith('data:') ? `data URL (${source.length} characters)` : JSON.stringify(source);
       if (source.startsWith(ASSET_PREFIX)) {
         const bytes = host.assets.get(source);
-        if (!bytes) throw new Error(`image asset ${shown} is not loaded in this session; pick the image file again`);
+        if (!bytes) throw new Error(`image asset ${shown} is not in this browser's library: pick the image file again (Open…), or import a self-contained export of the graph (Export + images), which carries its images`);
         return bytes;
       }
       let url: URL;

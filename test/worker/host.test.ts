@@ -17,7 +17,9 @@ describe('browser host', () => {
     const host = createBrowserHost(fakeFetch({}));
     host.assets.set('asset:abc', new Uint8Array([1, 2, 3]));
     expect([...(await host.readSource('asset:abc'))]).toEqual([1, 2, 3]);
-    await expect(host.readSource('asset:zzz')).rejects.toThrow('image asset "asset:zzz" is not loaded in this session; pick the image file again');
+    await expect(host.readSource('asset:zzz')).rejects.toThrow(
+      'image asset "asset:zzz" is not in this browser\'s library: pick the image file again (Open…), or import a self-contained export of the graph (Export + images), which carries its images',
+    );
   });
 
   it('fetches same-origin paths relative to the base URL', async () => {
