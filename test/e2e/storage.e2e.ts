@@ -12,6 +12,9 @@
  *  6. PNG export of a preview carries the graph (iTXt); dropping it back opens the same document
  *  7. broken JSON, bad params, version 99: import-issue items name the path, readable (not under the
  *     notice); the library is unchanged; a PNG without a graph given to Import says so
+ *  8. a node of an unknown type: imported as a placeholder; the stored text and the export are the
+ *     imported text byte for byte, also after an autosaved edit elsewhere; `?id=` of a graph not in
+ *     the library opens the library with the reason at its top
  *
  * Screenshots go to tmp/e2e-artifacts/storage-*.png.
  */
@@ -728,5 +731,74 @@ describe('7. malformed files are refused and the library is unchanged', () => {
     expect(content(await graph(page))).toEqual(content(shown));
     expect(await library(page)).toEqual(lib);
     expect(log.errors, failWithLog(log)).toEqual([]);
+  });
+});
+
+// ---- 8. unknown node types -------------------------------------------------------------------
+
+describe('8. a node of an unknown type is kept as a placeholder and written back unchanged', () => {
+  const b = scenarioBrowser();
+
+  it('imports a file with a vendor.unknownThing node: a placeholder on the canvas, the stored text and the export byte-identical', async () => {
+    const page = await b.get().context.newPage();
+    const log = watchPage(page);
+    const id = await openApp(page);
+    const doc = smallDoc('Vendor graph') as Doc & { ui: unknown };
+    const vendorParams = { strength: 0.75, mode: 'swirl', curve: [0, 0.5, 1], nested: { a: null, b: 'x', deeper: [{ k: true }] } };
+    doc.nodes.push({ id: 'vendor1', type: 'vendor.unknownThing', params: vendorParams, position: { x: 320, y: 460 } });
+    doc.edges.push({ from: { node: 'load1', port: 'image' }, to: { node: 'vendor1', port: 'input' } });
+    // an exported file carries its viewport; with it the export is byte-identical
+    doc.ui = { viewport: { x: 100, y: 50, zoom: 1 } };
+    const text = `${JSON.stringify(doc, null, 2)}\n`;
+
+    await importFile(page, { name: 'vendor.graph.json', mimeType: 'application/json', buffer: Buffer.from(text) });
+    const imported = await waitOtherGraph(page, id);
+    await settled(page);
+    await expect.poll(async () => page.locator(tid('notice')).textContent()).toMatch(/^Imported "Vendor graph"/);
+    expect(await page.locator(tid('import-issue')).count()).toBe(0);
+    // the placeholder: on the canvas with its type, its params shown, marked as unknown
+    const node = page.locator(tid('node-vendor1'));
+    await node.waitFor({ state: 'visible' });
+    expect(await node.getAttribute('data-node-type')).toBe('vendor.unknownThing');
+    expect(await node.getAttribute('class')).toMatch(/\bplaceholder\b/);
+    expect(await node.textContent()).toContain('Unknown node type “vendor.unknownThing” — kept as it is');
+    expect((await graph(page)).nodes.find((n) => n.id === 'vendor1')?.params).toEqual(vendorParams);
+    // the known nodes evaluate as usual
+    await expectEvaluated(page, 'noise1');
+    await screenshot(page, 'storage-13-unknown-node');
+
+    // the library row (after the thumbnail save) holds the imported text byte for byte
+    expect((await storedRow(page, imported))!.text).toBe(text);
+    const exported = await downloadFrom(page, 'export');
+    expect(exported.name).toBe('vendor-graph.graph.json');
+    expect(exported.bytes.toString('utf8')).toBe(text);
+
+    // an edit elsewhere is autosaved with the placeholder unchanged
+    await setParam(page, 'noise1', 'sigma', '0.2');
+    await waitSaved(page);
+    const edited = text.replace('"sigma": 0.1,', '"sigma": 0.2,');
+    expect(edited).not.toBe(text);
+    await expect.poll(async () => (await storedRow(page, imported))!.text, { timeout: 5000 }).toBe(edited);
+    expect(log.errors, failWithLog(log)).toEqual([]);
+    await page.close();
+  });
+
+  it('?id= of a graph not in the library: the library opens and says why at its top (the notice is behind it)', async () => {
+    const page = await b.get().context.newPage();
+    const log = watchPage(page);
+    await openEditor(page, server.url, { backend: 'wasm', id: 'no-such-graph' });
+    await page.locator(tid('library-view')).waitFor();
+    expect(await page.locator(tid('library-reason')).textContent()).toBe('There is no graph no-such-graph in the library (it may have been deleted for good). Pick a graph in the library.');
+    // the editor went on with the last opened graph
+    expect((await storedRow(page, (await graphId(page))!))!.name).toBe('Vendor graph');
+    await screenshot(page, 'storage-14-no-such-id');
+    await page.locator(tid('library-close')).click();
+    await page.locator(tid('library-view')).waitFor({ state: 'detached' });
+    // the reason belongs to that opening only
+    await page.locator(tid('library')).click();
+    await page.locator(tid('library-view')).waitFor();
+    expect(await page.locator(tid('library-reason')).count()).toBe(0);
+    expect(log.errors, failWithLog(log)).toEqual([]);
+    await page.close();
   });
 });
