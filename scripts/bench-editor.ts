@@ -7,7 +7,9 @@
  *  - frame times while panning the canvas by mouse drag for a few seconds (rAF deltas: p50, p95, max);
  *  - the longest main-thread task (PerformanceObserver 'longtask') while a 1024×1024 pipeline
  *    (generate.noise → Gaussian blur → median → SSIM) evaluates, and while the preview panel
- *    shows its 1024×1024 output.
+ *    shows its 1024×1024 output;
+ *  - the graph library: a UI edit → saved in IndexedDB (autosave), importing a graph file as a
+ *    new library graph, and opening the library view with ~40 graphs.
  *
  * Benchmarks, not tests: it prints a table. Options: --backend auto|wasm|webgpu|cpu (default auto),
  * --pan-seconds N (default 3), --no-build (reuse dist/).
@@ -86,6 +88,9 @@ function bigPipeline(seed = 1): object {
     [edge('gen', 'image', 'blur', 'image'), edge('blur', 'image', 'median', 'image'), edge('gen', 'image', 'ssim', 'a'), edge('median', 'image', 'ssim', 'b')],
   );
 }
+
+/** How many graphs the library holds when its view is timed. */
+const LIBRARY_IMPORTS = 40;
 
 /** In every page: long tasks and the moment 200 nodes are in the DOM. */
 function initScript(): void {
@@ -260,6 +265,19 @@ async function main(): Promise<void> {
     const ssim2 = await p2.locator('[data-testid="value-ssim-ssim"]').textContent().catch(() => null);
     rows.push(['1024² pipeline: seed edited in the UI → idle (full re-evaluation)', `${(t4 - t3).toFixed(0)} ms (SSIM ${ssim2?.trim() ?? '?'})`]);
     rows.push(['1024² pipeline: longest main-thread task while it re-evaluates', longest(reLong)]);
+    // autosave: another seed edit → the library row saved (save-status back to 'saved')
+    const t5 = await p2.evaluate(() => performance.now());
+    await seed.fill('3');
+    await seed.press('Enter');
+    const saved = await p2.evaluate(async (since) => {
+      const w = window as unknown as { __pixelLoom: { saveState(): string } };
+      const t = performance.now();
+      while (w.__pixelLoom.saveState() === 'saved' && performance.now() - t < 2000) await new Promise((r) => setTimeout(r, 2));
+      while (w.__pixelLoom.saveState() !== 'saved') await new Promise((r) => setTimeout(r, 2));
+      return performance.now() - since;
+    }, t5);
+    await idle(p2);
+    rows.push(['autosave: seed edited in the UI → saved in IndexedDB (debounce 300 ms, max 500 ms)', `${Math.max(0, saved).toFixed(0)} ms`]);
     const appEvents = await p2.evaluate(() => (window as unknown as { __pixelLoom: { events?: number[] } }).__pixelLoom.events ?? []);
     if (appEvents.length) console.error(`  __pixelLoom.events (longest tasks seen by the app): ${appEvents.map((x) => x.toFixed(0)).join(', ')}`);
 
@@ -272,6 +290,23 @@ async function main(): Promise<void> {
     const prevLong = await p2.evaluate(([a, b]) => (window as unknown as { __bench: { longtasks: { start: number; duration: number }[] } }).__bench.longtasks.filter((l) => l.start >= a! && l.start <= b!), [previewStart, previewEnd]);
     rows.push(['preview panel, 1024×1024×3 output: click → shown', `${(previewEnd - previewStart - 300).toFixed(0)} ms`]);
     rows.push(['preview panel: longest main-thread task while it fetches and renders', longest(prevLong)]);
+    // fill the library: import a small graph file LIBRARY_IMPORTS times (each import is a new graph)
+    const small = JSON.stringify(doc('bench: small', [{ id: 'gen', type: 'generate.noise', params: { width: 32, height: 32, seed: 1 }, position: { x: 0, y: 0 } }], []), null, 2);
+    const tImp = Date.now();
+    for (let k = 0; k < LIBRARY_IMPORTS; k++) {
+      const before = await p2.evaluate(() => (window as unknown as { __pixelLoom: { graphId(): string | null } }).__pixelLoom.graphId());
+      await p2.locator('[data-testid="import-file"]').setInputFiles({ name: `small-${k}.graph.json`, mimeType: 'application/json', buffer: Buffer.from(small) });
+      await p2.waitForFunction((b) => (window as unknown as { __pixelLoom: { graphId(): string | null } }).__pixelLoom.graphId() !== b, before, { timeout: 60_000 });
+    }
+    await idle(p2);
+    rows.push([`import a .graph.json file → opened as a new library graph (mean of ${LIBRARY_IMPORTS})`, `${((Date.now() - tImp) / LIBRARY_IMPORTS).toFixed(0)} ms`]);
+    const n200 = await p2.evaluate(async () => (await (window as unknown as { __pixelLoom: { library(): Promise<unknown[]> } }).__pixelLoom.library()).length);
+    const libStart = await p2.evaluate(() => performance.now());
+    await p2.locator('[data-testid="library"]').click();
+    await p2.waitForFunction((n) => document.querySelectorAll('[data-testid="library-item"]').length >= n, n200, { timeout: 60_000 });
+    const libEnd = await p2.evaluate(() => performance.now());
+    rows.push([`library view: click → ${n200} graphs listed (with thumbnails and templates)`, `${(libEnd - libStart).toFixed(0)} ms`]);
+    await p2.locator('[data-testid="library-close"]').click();
     if (log2.errors.length) console.error(`  page errors: ${log2.errors.join('\n')}`);
   } finally {
     await browser.close();
