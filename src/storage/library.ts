@@ -391,12 +391,19 @@ export class GraphLibrary {
     return unique.filter((_, i) => found[i] === undefined);
   }
 
-  /** Deletes the images no graph row and no revision uses; returns how many. */
-  async gcAssets(): Promise<number> {
+  /**
+   * Deletes the images no graph row and no revision uses; returns how many. `graceMs` keeps
+   * images stored less than that long ago: an image is stored a moment before the save that
+   * references it (possibly in another tab), and must not be collected in between.
+   */
+  async gcAssets(opts: { graceMs?: number } = {}): Promise<number> {
+    const keepAfter = this.now() - (opts.graceMs ?? 0);
     return this.write('delete unused images', 0, true, async () => {
       const used = new Set<string>();
       await this.db.graphs.each((row) => collectAssetRefs(row, used));
       await this.db.revisions.each((row) => collectAssetRefs(row, used));
+      const young = (await this.db.assets.where('createdAt').above(keepAfter).primaryKeys()) as string[];
+      for (const id of young) used.add(id);
       const ids = (await this.db.assets.toCollection().primaryKeys()) as string[];
       const dead = ids.filter((id) => !used.has(id));
       await this.db.assets.bulkDelete(dead);

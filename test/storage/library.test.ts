@@ -346,6 +346,17 @@ describe('GraphLibrary: assets', () => {
     expect(await lib.gcAssets()).toBe(2);
     expect(await lib.missingAssets([a, b])).toEqual([a, b]);
   });
+
+  it('gcAssets with a grace period keeps images stored within it (a save may be about to use them)', async () => {
+    const { lib, clock } = setup();
+    const c = await lib.putAsset({ bytes: bytesC, type: 'image/jpeg', name: 'c.jpg' });
+    clock.t += 60_000;
+    expect(await lib.gcAssets({ graceMs: 10 * 60_000 })).toBe(0);
+    expect(await lib.missingAssets([c])).toEqual([]);
+    clock.t += 10 * 60_000;
+    expect(await lib.gcAssets({ graceMs: 10 * 60_000 })).toBe(1);
+    expect(await lib.missingAssets([c])).toEqual([c]);
+  });
 });
 
 /**
