@@ -175,67 +175,48 @@ export const GAN_LATENT = 64;
  * DCGAN generator: [64] → [28,28,1] in [0,1] (sigmoid). Upsampling is nearest-neighbour ×2
  * followed by a 3×3 conv ("resize-convolution": no checkerboard, and far cheaper to train on
  * wasm than conv2dTranspose).
+ * - arch 1: dense 7·7·2w → BN/ReLU → up×2 → conv3×3(w) → BN/ReLU → up×2 → conv3×3(1, sigmoid);
+ * - arch 2 (the shipped MNIST one): wider, with a conv block at every resolution — dense 7·7·4w
+ *   → BN/ReLU → up×2 → conv3×3(2w) → BN/ReLU → up×2 → conv3×3(w) → BN/ReLU → conv3×3(1, sigmoid).
+ *   Arch 1 draws the 28×28 image with a single 3×3 conv straight from upsampled 14×14
+ *   features, too little to draw clean strokes.
+ * Layers are created in the same order for both, so arch 1 initialises exactly as before.
  */
-export function ganGenerator(latent = GAN_LATENT, width = 32): tfl.LayersModel {
+export function ganGenerator(latent = GAN_LATENT, width = 32, arch: 1 | 2 = 1): tfl.LayersModel {
+  const k = arch === 2 ? 2 : 1;
   const z = tfl.input({ shape: [latent], name: 'latent' });
-  let h = tfl.layers.dense({ units: 7 * 7 * 2 * width, useBias: false, name: 'g_dense' }).apply(z) as tfl.SymbolicTensor;
+  let h = tfl.layers.dense({ units: 7 * 7 * 2 * k * width, useBias: false, name: 'g_dense' }).apply(z) as tfl.SymbolicTensor;
   h = tfl.layers.batchNormalization({ name: 'g_bn0' }).apply(h) as tfl.SymbolicTensor;
   h = tfl.layers.reLU({ name: 'g_relu0' }).apply(h) as tfl.SymbolicTensor;
-  h = tfl.layers.reshape({ targetShape: [7, 7, 2 * width], name: 'g_reshape' }).apply(h) as tfl.SymbolicTensor;
+  h = tfl.layers.reshape({ targetShape: [7, 7, 2 * k * width], name: 'g_reshape' }).apply(h) as tfl.SymbolicTensor;
   h = tfl.layers.upSampling2d({ size: [2, 2], name: 'g_up1' }).apply(h) as tfl.SymbolicTensor;
-  h = tfl.layers.conv2d({ filters: width, kernelSize: 3, padding: 'same', useBias: false, name: 'g_conv1' }).apply(h) as tfl.SymbolicTensor;
+  h = tfl.layers.conv2d({ filters: k * width, kernelSize: 3, padding: 'same', useBias: false, name: 'g_conv1' }).apply(h) as tfl.SymbolicTensor;
   h = tfl.layers.batchNormalization({ name: 'g_bn1' }).apply(h) as tfl.SymbolicTensor;
   h = tfl.layers.reLU({ name: 'g_relu1' }).apply(h) as tfl.SymbolicTensor;
   h = tfl.layers.upSampling2d({ size: [2, 2], name: 'g_up2' }).apply(h) as tfl.SymbolicTensor;
+  if (arch === 2) {
+    h = tfl.layers.conv2d({ filters: width, kernelSize: 3, padding: 'same', useBias: false, name: 'g_conv2' }).apply(h) as tfl.SymbolicTensor;
+    h = tfl.layers.batchNormalization({ name: 'g_bn2' }).apply(h) as tfl.SymbolicTensor;
+    h = tfl.layers.reLU({ name: 'g_relu2' }).apply(h) as tfl.SymbolicTensor;
+  }
   const out = tfl.layers.conv2d({ filters: 1, kernelSize: 3, padding: 'same', activation: 'sigmoid', name: 'image' }).apply(h) as tfl.SymbolicTensor;
   return tfl.model({ inputs: z, outputs: out, name: 'gan_generator' });
 }
 
 /**
- * DCGAN generator, architecture 2 (the shipped MNIST one): wider, with a conv block at every
- * resolution — dense 7·7·4w → BN/ReLU → up×2 → conv3×3(2w) → BN/ReLU → up×2 → conv3×3(w) →
- * BN/ReLU → conv3×3(1, sigmoid). Architecture 1 had a single 3×3 conv producing the 28×28
- * image straight from the upsampled 14×14 features, too little to draw clean strokes.
+ * DCGAN discriminator: [28,28,1] → logit [1]: conv4×4/2(w) → conv4×4/2(2w) → (arch 2 only:
+ * conv3×3(4w)) → dense logit, LeakyReLU 0.2 after each conv.
  */
-export function ganGeneratorV2(latent = GAN_LATENT, width = 32): tfl.LayersModel {
-  const z = tfl.input({ shape: [latent], name: 'latent' });
-  let h = tfl.layers.dense({ units: 7 * 7 * 4 * width, useBias: false, name: 'g_dense' }).apply(z) as tfl.SymbolicTensor;
-  h = tfl.layers.batchNormalization({ name: 'g_bn0' }).apply(h) as tfl.SymbolicTensor;
-  h = tfl.layers.reLU({ name: 'g_relu0' }).apply(h) as tfl.SymbolicTensor;
-  h = tfl.layers.reshape({ targetShape: [7, 7, 4 * width], name: 'g_reshape' }).apply(h) as tfl.SymbolicTensor;
-  h = tfl.layers.upSampling2d({ size: [2, 2], name: 'g_up1' }).apply(h) as tfl.SymbolicTensor;
-  h = tfl.layers.conv2d({ filters: 2 * width, kernelSize: 3, padding: 'same', useBias: false, name: 'g_conv1' }).apply(h) as tfl.SymbolicTensor;
-  h = tfl.layers.batchNormalization({ name: 'g_bn1' }).apply(h) as tfl.SymbolicTensor;
-  h = tfl.layers.reLU({ name: 'g_relu1' }).apply(h) as tfl.SymbolicTensor;
-  h = tfl.layers.upSampling2d({ size: [2, 2], name: 'g_up2' }).apply(h) as tfl.SymbolicTensor;
-  h = tfl.layers.conv2d({ filters: width, kernelSize: 3, padding: 'same', useBias: false, name: 'g_conv2' }).apply(h) as tfl.SymbolicTensor;
-  h = tfl.layers.batchNormalization({ name: 'g_bn2' }).apply(h) as tfl.SymbolicTensor;
-  h = tfl.layers.reLU({ name: 'g_relu2' }).apply(h) as tfl.SymbolicTensor;
-  const out = tfl.layers.conv2d({ filters: 1, kernelSize: 3, padding: 'same', activation: 'sigmoid', name: 'image' }).apply(h) as tfl.SymbolicTensor;
-  return tfl.model({ inputs: z, outputs: out, name: 'gan_generator' });
-}
-
-/** Discriminator, architecture 2: conv4×4/2(w) → conv4×4/2(2w) → conv3×3(4w) → dense logit. */
-export function ganDiscriminatorV2(width = 32): tfl.LayersModel {
+export function ganDiscriminator(width = 32, arch: 1 | 2 = 1): tfl.LayersModel {
   const x = tfl.input({ shape: [28, 28, 1], name: 'image' });
   let h = tfl.layers.conv2d({ filters: width, kernelSize: 4, strides: 2, padding: 'same', name: 'd_conv1' }).apply(x) as tfl.SymbolicTensor;
   h = tfl.layers.leakyReLU({ alpha: 0.2, name: 'd_lrelu1' }).apply(h) as tfl.SymbolicTensor;
   h = tfl.layers.conv2d({ filters: 2 * width, kernelSize: 4, strides: 2, padding: 'same', name: 'd_conv2' }).apply(h) as tfl.SymbolicTensor;
   h = tfl.layers.leakyReLU({ alpha: 0.2, name: 'd_lrelu2' }).apply(h) as tfl.SymbolicTensor;
-  h = tfl.layers.conv2d({ filters: 4 * width, kernelSize: 3, strides: 1, padding: 'same', name: 'd_conv3' }).apply(h) as tfl.SymbolicTensor;
-  h = tfl.layers.leakyReLU({ alpha: 0.2, name: 'd_lrelu3' }).apply(h) as tfl.SymbolicTensor;
-  h = tfl.layers.flatten({ name: 'd_flatten' }).apply(h) as tfl.SymbolicTensor;
-  const out = tfl.layers.dense({ units: 1, name: 'logit' }).apply(h) as tfl.SymbolicTensor;
-  return tfl.model({ inputs: x, outputs: out, name: 'gan_discriminator' });
-}
-
-/** DCGAN discriminator: [28,28,1] → logit [1]. */
-export function ganDiscriminator(width = 32): tfl.LayersModel {
-  const x = tfl.input({ shape: [28, 28, 1], name: 'image' });
-  let h = tfl.layers.conv2d({ filters: width, kernelSize: 4, strides: 2, padding: 'same', name: 'd_conv1' }).apply(x) as tfl.SymbolicTensor;
-  h = tfl.layers.leakyReLU({ alpha: 0.2, name: 'd_lrelu1' }).apply(h) as tfl.SymbolicTensor;
-  h = tfl.layers.conv2d({ filters: 2 * width, kernelSize: 4, strides: 2, padding: 'same', name: 'd_conv2' }).apply(h) as tfl.SymbolicTensor;
-  h = tfl.layers.leakyReLU({ alpha: 0.2, name: 'd_lrelu2' }).apply(h) as tfl.SymbolicTensor;
+  if (arch === 2) {
+    h = tfl.layers.conv2d({ filters: 4 * width, kernelSize: 3, strides: 1, padding: 'same', name: 'd_conv3' }).apply(h) as tfl.SymbolicTensor;
+    h = tfl.layers.leakyReLU({ alpha: 0.2, name: 'd_lrelu3' }).apply(h) as tfl.SymbolicTensor;
+  }
   h = tfl.layers.flatten({ name: 'd_flatten' }).apply(h) as tfl.SymbolicTensor;
   const out = tfl.layers.dense({ units: 1, name: 'logit' }).apply(h) as tfl.SymbolicTensor;
   return tfl.model({ inputs: x, outputs: out, name: 'gan_discriminator' });

@@ -2,7 +2,7 @@
  * Trains the DCGAN (latent 64) on MNIST or Fashion-MNIST (train split only).
  *   npx tsx scripts/train-gan.ts --data mnist --steps 3000 [--batch 64] [--width 32] [--seed 1]
  *       [--arch 1|2] [--dwidth W] [--ema 0.999] [--ckpt-every N]
- * --arch 2 is the wider generator/discriminator of train-common.ts (ganGeneratorV2);
+ * --arch 2 is the wider generator/discriminator of train-common.ts (ganGenerator);
  * --ema keeps an exponential moving average of every generator weight (trainable and the
  * batch-norm statistics), updated after each step, and ships that average instead of the
  * raw weights; --ckpt-every saves the (averaged) generator every N steps to
@@ -15,7 +15,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import path from 'node:path';
 import { writeFileSync } from 'node:fs';
-import { batchOf, batchSampler, CsvLog, GAN_LATENT, ganDiscriminator, ganDiscriminatorV2, ganGenerator, ganGeneratorV2, initTraining, loadData, parseArgs, saveModel, seedEverything, type DataSet } from './train-common';
+import { batchOf, batchSampler, CsvLog, GAN_LATENT, ganDiscriminator, ganGenerator, initTraining, loadData, parseArgs, saveModel, seedEverything, type DataSet } from './train-common';
 import { fileSaveHandler, modelsRoot } from '../src/models/nodeIO';
 
 const args = parseArgs();
@@ -28,7 +28,7 @@ const dwidth = Number(args.dwidth ?? args.width ?? 32);
 const seed = Number(args.seed ?? 1);
 const lr = Number(args.lr ?? 2e-4);
 const name = args.name ?? `${data}-gan`;
-const arch = Number(args.arch ?? 1);
+const arch = Number(args.arch ?? 1) as 1 | 2;
 const ema = Number(args.ema ?? 0);
 const ckptEvery = Number(args['ckpt-every'] ?? 0);
 if (arch !== 1 && arch !== 2) throw new Error(`--arch must be 1 or 2, got ${args.arch}`);
@@ -39,11 +39,11 @@ async function main(): Promise<void> {
   const rand = seedEverything(seed);
   const train = loadData(data, 'train');
   const next = batchSampler(train.count, batch, rand);
-  const G = arch === 2 ? ganGeneratorV2(GAN_LATENT, width) : ganGenerator(GAN_LATENT, width);
-  const D = arch === 2 ? ganDiscriminatorV2(dwidth) : ganDiscriminator(dwidth);
+  const G = ganGenerator(GAN_LATENT, width, arch);
+  const D = ganDiscriminator(dwidth, arch);
   // The averaged generator: same architecture, weights copied from G, then moved towards G's
   // after every step (all weights, so the batch-norm statistics are averaged too).
-  const E = ema > 0 ? (arch === 2 ? ganGeneratorV2(GAN_LATENT, width) : ganGenerator(GAN_LATENT, width)) : null;
+  const E = ema > 0 ? ganGenerator(GAN_LATENT, width, arch) : null;
   const gAll = G.weights.map((w) => w.read() as tf.Variable);
   const eAll = E ? E.weights.map((w) => w.read() as tf.Variable) : [];
   eAll.forEach((v, i) => v.assign(gAll[i]!));
