@@ -9,13 +9,13 @@ set -e
 cd "$(dirname "$0")/.."
 T="npx tsx"
 streamA() {
-  $T scripts/train-classifier.ts --data mnist --steps 800 > tmp/train-classifier-mnist.log 2>&1
-  $T scripts/train-gan.ts --data mnist --steps 3200 --width 32 > tmp/train-gan-mnist.log 2>&1
-  $T scripts/train-vae.ts --data fashion --steps 700 > tmp/train-vae-fashion.log 2>&1
+  $T scripts/train-classifier.ts --data mnist --steps 3000 > tmp/train-classifier-mnist.log 2>&1
+  $T scripts/train-gan.ts --data mnist --steps 10000 --arch 2 --width 16 --ema 0.999 --ckpt-every 1000 > tmp/train-gan-mnist.log 2>&1
+  $T scripts/train-vae.ts --data fashion --steps 2500 > tmp/train-vae-fashion.log 2>&1
 }
 streamB() {
   $T scripts/train-vae.ts --data mnist --steps 2996 > tmp/train-vae-mnist.log 2>&1
-  $T scripts/train-classifier.ts --data fashion --steps 800 > tmp/train-classifier-fashion.log 2>&1
+  $T scripts/train-classifier.ts --data fashion --steps 3000 > tmp/train-classifier-fashion.log 2>&1
   $T scripts/train-gan.ts --data fashion --steps 2500 --width 32 > tmp/train-gan-fashion.log 2>&1
 }
 mkdir -p tmp
