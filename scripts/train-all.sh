@@ -16,7 +16,7 @@ streamA() {
 streamB() {
   $T scripts/train-vae.ts --data mnist --steps 2996 > tmp/train-vae-mnist.log 2>&1
   $T scripts/train-classifier.ts --data fashion --steps 3000 > tmp/train-classifier-fashion.log 2>&1
-  $T scripts/train-gan.ts --data fashion --steps 2500 --width 32 > tmp/train-gan-fashion.log 2>&1
+  $T scripts/train-gan.ts --data fashion --steps 5000 --arch 2 --width 16 --ema 0.999 --ckpt-every 1000 > tmp/train-gan-fashion.log 2>&1
 }
 mkdir -p tmp
 case "${1:-all}" in
