@@ -397,7 +397,15 @@ export function graphToDocument(g: Graph): GraphDocument {
   return doc;
 }
 
+/**
+ * The layout of graph file text: 2-space indent, trailing newline. Applied to a document in
+ * canonical key order (graphToDocument, or a parsed canonical file) it gives canonical text.
+ */
+export function documentText(doc: unknown): string {
+  return `${JSON.stringify(doc, null, 2)}\n`;
+}
+
 /** Canonical JSON text of the graph: 2-space indent, trailing newline. */
 export function serializeGraph(g: Graph): string {
-  return `${JSON.stringify(graphToDocument(g), null, 2)}\n`;
+  return documentText(graphToDocument(g));
 }

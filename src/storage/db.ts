@@ -5,6 +5,7 @@
  * src/storage imports dexie.
  */
 import Dexie, { type DexieOptions, type Table, type Transaction } from 'dexie';
+import { documentText } from '../engine/format';
 
 export const DEFAULT_DB_NAME = 'pixel-loom';
 
@@ -138,7 +139,7 @@ export function upgradeGraphRowV1(old: unknown): { row: Record<string, unknown>;
   else if (!isRecord(o.doc)) problem = `doc is ${describe(o.doc)}, not a graph object`;
   else {
     try {
-      text = `${JSON.stringify(o.doc, null, 2)}\n`;
+      text = documentText(o.doc);
     } catch (e) {
       problem = `doc cannot be written as JSON (${e instanceof Error ? e.message : String(e)})`;
     }

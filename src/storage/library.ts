@@ -9,6 +9,7 @@
  */
 import Dexie, { liveQuery, type Collection, type Table } from 'dexie';
 import { hashBytes } from '../engine/signature';
+import { documentText } from '../engine/format';
 import {
   assetIdsInDoc,
   describe,
@@ -655,7 +656,7 @@ export function textWithName(text: string, name: string, graphId: string): strin
       if (k === after) defineOwn(out, 'name', name);
     }
   }
-  return `${JSON.stringify(out, null, 2)}\n`;
+  return documentText(out);
 }
 
 /** Sets an own enumerable property (also for a key named "__proto__", which JSON.parse may give). */
