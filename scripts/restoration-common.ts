@@ -29,17 +29,8 @@ export function arg(name: string, fallback: number): number {
   return eq ? Number(eq.split('=')[1]) : fallback;
 }
 
-/** mulberry32: small seeded PRNG (also used to replace Math.random so tfjs initialisers are seeded). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32 (scripts/lib/random.ts): small seeded PRNG, also used to seed Math.random. */
+export { mulberry32 as prng } from './lib/random';
 
 export interface GrayImage {
   data: Uint8Array;

@@ -13,19 +13,10 @@ import path from 'node:path';
 import { activateNodeBackend } from '../src/cli/tfNode';
 import { registerWasmTrainingKernels } from '../src/models/wasmTrainingKernels';
 import { fileSaveHandler, modelsRoot } from '../src/models/nodeIO';
+import { mulberry32 } from './lib/random';
 
 export type DataSet = 'mnist' | 'fashion';
 
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function seedEverything(seed: number): () => number {
   const r = mulberry32(seed);

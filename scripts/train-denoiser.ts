@@ -21,10 +21,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { mkdirSync, statSync, writeFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { activateNodeBackend } from '../src/cli/tfNode';
-import { registerWasmTrainingKernels } from '../src/models/wasmTrainingKernels';
 import { fileSaveHandler, modelsRoot } from '../src/models/nodeIO';
 import { arg, gauss, type GrayImage, loadTrainingImages, prng, randomPatch, updateManifest } from './restoration-common';
+import { initTraining } from './train-common';
 
 export const DNCNN_LAYERS = 8;
 export const DNCNN_WIDTH = 32;
@@ -64,8 +63,7 @@ async function main(): Promise<void> {
   const maxSigma = 0.2;
   const rand = prng(seed);
   Math.random = prng(seed + 1000);
-  if (!(await activateNodeBackend('wasm'))) throw new Error('cannot start the wasm backend');
-  registerWasmTrainingKernels();
+  await initTraining('wasm');
   console.log(`backend ${tf.getBackend()}, steps ${steps}, batch ${batch}, patch ${patch}, seed ${seed}`);
 
   const images = loadTrainingImages();

@@ -24,14 +24,13 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { drawPolyline } from '../src/engine/paintMask';
-import { activateNodeBackend } from '../src/cli/tfNode';
 import { fileSaveHandler, modelsRoot } from '../src/models/nodeIO';
-import { registerWasmTrainingKernels } from '../src/models/wasmTrainingKernels';
 import { randomStrokes } from '../src/nodes/maskStrokes';
 import { LEARNED_BASE_RADIUS } from '../src/nodes/inpaint';
 import { fmmInpaint } from '../src/nodes/lib/restore/fmm';
 import { netInput } from '../src/nodes/lib/restore/learned';
 import { arg, type GrayImage, loadTrainingImages, prng, randomPatch, updateManifest } from './restoration-common';
+import { initTraining } from './train-common';
 
 /** Encoder widths per level (full, 1/2, 1/4, 1/8 resolution). */
 const WIDTHS = [16, 32, 48, 64];
@@ -122,8 +121,7 @@ async function main(): Promise<void> {
   const seed = arg('seed', 1);
   const rand = prng(seed);
   Math.random = prng(seed + 1000);
-  if (!(await activateNodeBackend('wasm'))) throw new Error('cannot start the wasm backend');
-  registerWasmTrainingKernels();
+  await initTraining('wasm');
   console.log(`backend ${tf.getBackend()}, steps ${steps}, batch ${batch}, patch ${patch}, seed ${seed}`);
   const images = loadTrainingImages();
   const weights = images.map((im) => Math.sqrt(im.h * im.w));
