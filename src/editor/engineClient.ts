@@ -13,6 +13,7 @@ export interface WorkerPort {
   postMessage(message: ToWorker, transfer?: Transferable[]): void;
   addEventListener(type: 'message', listener: (e: MessageEvent<FromWorker>) => void): void;
   addEventListener(type: 'error', listener: (e: ErrorEvent) => void): void;
+  addEventListener(type: 'messageerror', listener: (e: MessageEvent) => void): void;
   terminate?(): void;
 }
 
@@ -22,6 +23,17 @@ export interface OutputData {
   readonly channels: number;
   /** HWC float32. */
   readonly data: Float32Array;
+  /** Set when the worker subsampled a large image: the full size and the step between sent pixels. */
+  readonly fullWidth?: number;
+  readonly fullHeight?: number;
+  readonly stride?: number;
+}
+
+export interface GetOutputOptions {
+  /** The node's current evaluation key: a result computed for another version of the node is refused. */
+  readonly key?: string;
+  /** Largest number of pixels to receive (the worker subsamples larger images). */
+  readonly maxPixels?: number;
 }
 
 export interface EvaluateTarget {
@@ -78,8 +90,9 @@ export class EngineClient {
   /** The run id of the latest evaluate request. */
   latestRun = 0;
 
-  constructor(opts: { backend?: BackendPreference; port?: WorkerPort } = {}) {
+  constructor(opts: { backend?: BackendPreference; port?: WorkerPort; firstRunId?: number } = {}) {
     this.port = opts.port ?? takeWorker();
+    if (opts.firstRunId !== undefined) this.nextRun = opts.firstRunId;
     this.readyPromise = new Promise((resolve, reject) => {
       const off = this.on((m) => {
         if (m.type === 'ready') {
@@ -106,6 +119,8 @@ export class EngineClient {
     this.catalogPromise.catch(() => undefined);
     this.port.addEventListener('message', (e) => this.receive(e.data));
     this.port.addEventListener('error', (e) => this.receive({ type: 'fatal', message: `the evaluation worker failed: ${e.message || 'unknown error'}` }));
+    // A reply that cannot be deserialized would otherwise vanish, leaving a run that never ends.
+    this.port.addEventListener('messageerror', () => this.receive({ type: 'done', runId: this.latestRun, cancelled: false, ms: 0, error: 'a message from the evaluation worker could not be read' }));
     this.post({ type: 'init', backend: opts.backend ?? 'auto', wasmPath: '' });
   }
 
@@ -130,11 +145,15 @@ export class EngineClient {
     return this.catalogList;
   }
 
-  /** Evaluates `targets` of `doc`; cancels the previous run. Returns the run id. */
+  /**
+   * Evaluates `targets` of `doc`; cancels the previous run. Returns the run id. When the
+   * request cannot be sent (e.g. a value the structured clone refuses), the run ends with a
+   * `done` message carrying the reason, like a run that failed in the worker.
+   */
   evaluate(doc: GraphDocument, targets: readonly EvaluateTarget[], opts: EvaluateOptions = {}): number {
     const runId = this.nextRun++;
     this.latestRun = runId;
-    this.post({
+    this.send(runId, {
       type: 'evaluate',
       runId,
       graph: doc,
@@ -146,17 +165,38 @@ export class EngineClient {
     return runId;
   }
 
+  private send(runId: number, m: ToWorker): void {
+    try {
+      this.post(m);
+    } catch (e) {
+      const reason = e instanceof Error ? e.message : String(e);
+      queueMicrotask(() => this.receive({ type: 'done', runId, cancelled: false, ms: 0, error: `the graph could not be sent to the evaluation worker: ${reason}` }));
+    }
+  }
+
+  /** Sets the memory budget: the most tensor data one node may output (bytes). */
+  setLimits(maxOutputBytes: number): void {
+    this.post({ type: 'setLimits', maxOutputBytes });
+  }
+
   /** Cancels the run (default: the latest). */
   cancel(runId = this.latestRun): void {
     this.post({ type: 'cancel', runId });
   }
 
-  /** Full-resolution float data of an output of the last finished run. */
-  getOutput(node: string, port: string): Promise<OutputData> {
+  /** Float data of an output of the last finished run (subsampled above `maxPixels`). */
+  getOutput(node: string, port: string, opts: GetOutputOptions = {}): Promise<OutputData> {
     const requestId = this.nextRequest++;
     return new Promise((resolve, reject) => {
       this.outputs.set(requestId, { resolve, reject });
-      this.post({ type: 'getOutput', requestId, node, port });
+      this.post({
+        type: 'getOutput',
+        requestId,
+        node,
+        port,
+        ...(opts.key !== undefined ? { key: opts.key } : {}),
+        ...(opts.maxPixels !== undefined ? { maxPixels: opts.maxPixels } : {}),
+      });
     });
   }
 
@@ -210,7 +250,10 @@ export class EngineClient {
       if (p) {
         this.outputs.delete(m.requestId);
         if (m.error !== undefined || !m.data) p.reject(new Error(m.error ?? `no data for ${m.node}.${m.port}`));
-        else p.resolve({ width: m.width ?? 0, height: m.height ?? 0, channels: m.channels ?? 1, data: m.data });
+        else {
+          const sub = m.stride !== undefined && m.stride > 1 ? { fullWidth: m.fullWidth ?? 0, fullHeight: m.fullHeight ?? 0, stride: m.stride } : {};
+          p.resolve({ width: m.width ?? 0, height: m.height ?? 0, channels: m.channels ?? 1, data: m.data, ...sub });
+        }
       }
     } else if (m.type === 'asset') {
       const p = this.assets.get(m.requestId);

@@ -50,6 +50,42 @@ export interface EngineOptions {
   host: Host;
   /** Memory budget of the result cache in bytes (default 512 MiB). */
   cacheBudgetBytes?: number;
+  /** Largest tensor data one node may output, in bytes (default 1 GiB); see Engine.maxOutputBytes. */
+  maxOutputBytes?: number;
+  /** How the user raises maxOutputBytes, appended to its errors (CLI: `raise it with --max-memory`). */
+  memoryHint?: string;
+}
+
+export const DEFAULT_MAX_OUTPUT_BYTES = 1024 ** 3;
+
+/** Bytes as "1.00 GiB", "512 MiB", "12.3 KiB". */
+export function formatBytes(n: number): string {
+  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let v = n;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  if (u === 0) return `${n} bytes`;
+  const digits = v >= 100 || Number.isInteger(v) ? 0 : v >= 10 ? 1 : 2;
+  return `${v.toFixed(digits)} ${units[u]}`;
+}
+
+/** A node's output would exceed the engine's memory budget (checked before it runs). */
+export class MemoryBudgetError extends Error {
+  override name = 'MemoryBudgetError';
+  constructor(
+    readonly bytes: number,
+    readonly budget: number,
+    when: 'before' | 'after',
+    hint: string | undefined,
+  ) {
+    super(
+      `${when === 'before' ? 'its output would take' : 'its output took'} ${formatBytes(bytes)} of tensor data, above the memory budget of ${formatBytes(budget)}` +
+        `${when === 'before' ? ', so it was not run' : ' (discarded)'}${hint ? `; ${hint}` : ''}`,
+    );
+  }
 }
 
 /** The cause of a descendant's error: an input comes from a node that failed. */
@@ -213,6 +249,13 @@ export class Engine {
   private lastBackend: string | undefined;
   private lastYield = 0;
   private disposed = false;
+  /**
+   * The memory budget: the most tensor data (bytes) one node may output. A node whose
+   * definition estimates more (`outputBytes`) fails before it runs; any node whose outputs
+   * take more fails after compute and its outputs are disposed. The error names the size.
+   */
+  maxOutputBytes: number;
+  memoryHint: string | undefined;
 
   constructor(opts: EngineOptions) {
     if (!opts?.registry) throw new Error('Engine: options.registry is required');
@@ -220,6 +263,8 @@ export class Engine {
     this.registry = opts.registry;
     this.host = opts.host;
     this.cache = new TensorCache(opts.cacheBudgetBytes ?? DEFAULT_CACHE_BUDGET_BYTES);
+    this.maxOutputBytes = opts.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
+    this.memoryHint = opts.memoryHint;
   }
 
   cacheInfo(): { entries: number; bytes: number; budget: number } {
@@ -470,6 +515,10 @@ export class Engine {
       this.stats.hits++;
       return { entry: hit, sig, hit: true };
     }
+    if (def.outputBytes) {
+      const estimate = def.outputBytes(params as never, inputs);
+      if (Number.isFinite(estimate) && estimate > this.maxOutputBytes) throw new MemoryBudgetError(estimate, this.maxOutputBytes, 'before', this.memoryHint);
+    }
     this.stats.computes++;
     const entry = await this.computeNode(run, def, id, inputs, params, resource, sig);
     return { entry, sig, hit: false };
@@ -547,6 +596,9 @@ export class Engine {
         }
       }
       const kept = tensorsOf(outputs);
+      let bytes = 0;
+      for (const t of kept) bytes += t.size * 4;
+      if (bytes > this.maxOutputBytes) throw new MemoryBudgetError(bytes, this.maxOutputBytes, 'after', this.memoryHint);
       for (const t of kept) owned.delete(t);
       return this.cache.set(sig, outputs, now() - t0);
     } finally {

@@ -111,8 +111,18 @@ interface LoadResult {
   graph?: Graph;
 }
 
+export interface ParseOptions {
+  /**
+   * Param values that break a node's schema (range, pattern, a cross-param `check`) are not
+   * file problems: the node keeps them and the evaluator reports them as that node's error,
+   * so the rest of the graph still evaluates (the editor's worker). Structure problems
+   * (ids, types, edges, non-JSON values) still refuse the document.
+   */
+  readonly deferParamChecks?: boolean;
+}
+
 /** migrate → validate → build. Returns every issue; a graph only when there are none. */
-function loadDocument(input: unknown, registry: NodeRegistry): LoadResult {
+function loadDocument(input: unknown, registry: NodeRegistry, opts: ParseOptions = {}): LoadResult {
   if (!isPlainObject(input)) {
     return { issues: [{ path: '', message: `expected a JSON object with "format": "${FORMAT_ID}", got ${describe(input)}` }] };
   }
@@ -128,10 +138,10 @@ function loadDocument(input: unknown, registry: NodeRegistry): LoadResult {
     if (e instanceof GraphFileError) return { issues: [...e.issues] };
     throw e;
   }
-  return validateCurrent(doc, registry);
+  return validateCurrent(doc, registry, opts);
 }
 
-function validateCurrent(doc: JsonDocument, registry: NodeRegistry): LoadResult {
+function validateCurrent(doc: JsonDocument, registry: NodeRegistry, opts: ParseOptions): LoadResult {
   const issues: PathIssue[] = [];
   const add = (path: string, message: string) => issues.push({ path, message });
 
@@ -215,7 +225,7 @@ function validateCurrent(doc: JsonDocument, registry: NodeRegistry): LoadResult 
             paramsOk = false;
           } else setOwn(params, k, rawParams[k]);
         }
-        if (def) {
+        if (def && !opts.deferParamChecks) {
           for (const prob of validateParams(def, params)) {
             add(prob.param === null ? keyPath(p, 'params') : keyPath(keyPath(p, 'params'), prob.param), prob.message);
             paramsOk = false;
@@ -254,7 +264,15 @@ function validateCurrent(doc: JsonDocument, registry: NodeRegistry): LoadResult 
 
       if (!ok || idStr === undefined || typeof type !== 'string') return;
       try {
-        graph.addNode({ id: idStr, type, params: paramsOk ? params : {}, ...(position ? { position } : {}), extra, allowUnknownType: true });
+        graph.addNode({
+          id: idStr,
+          type,
+          params: paramsOk ? params : {},
+          ...(position ? { position } : {}),
+          extra,
+          allowUnknownType: true,
+          ...(opts.deferParamChecks ? { deferParamChecks: true } : {}),
+        });
       } catch (e) {
         // Not expected (the checks above mirror addNode's), but never lose a problem.
         add(p, e instanceof Error ? e.message : String(e));
@@ -352,9 +370,9 @@ export function validateGraphDocument(doc: unknown, registry: NodeRegistry): Fil
  * Loads a graph from JSON text or a parsed document: migrate → validate → Graph. Unknown
  * node types become placeholder nodes. Throws GraphFileError listing every problem.
  */
-export function parseGraph(input: string | unknown, registry: NodeRegistry): Graph {
+export function parseGraph(input: string | unknown, registry: NodeRegistry, opts: ParseOptions = {}): Graph {
   const doc = typeof input === 'string' ? parseJson(input) : input;
-  const { issues, graph } = loadDocument(doc, registry);
+  const { issues, graph } = loadDocument(doc, registry, opts);
   if (!graph) throw new GraphFileError(issues);
   return graph;
 }

@@ -52,6 +52,12 @@ export interface AddNodeInput {
   extra?: Record<string, unknown>;
   /** Keep a node of a type the registry does not know as a placeholder instead of refusing it. */
   allowUnknownType?: boolean;
+  /**
+   * Keep param values that break the node's schema (out of range, a cross-param `check`) as
+   * they are, as long as they are JSON data: the evaluator reports them as that node's error.
+   * Used where one bad value must not stop the rest of a graph (the editor's evaluation).
+   */
+  deferParamChecks?: boolean;
 }
 
 /** Why an edge cannot be added. `field` is where in the edge the problem is ('' = the edge as a whole). */
@@ -211,7 +217,7 @@ export class Graph implements GraphReadModel {
       const guess = closest(type, this.registry.list().map((d) => d.type));
       throw new GraphError(`unknown node type "${type}" for node "${id}"${guess ? ` (did you mean ${guess}?)` : ''}`);
     }
-    const params = this.checkedParams(id, def, n.params ?? {});
+    const params = this.checkedParams(id, n.deferParamChecks ? undefined : def, n.params ?? {});
     let position = ORIGIN;
     if (n.position !== undefined) {
       const bad = positionProblems(n.position, 'position');

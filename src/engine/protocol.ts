@@ -44,8 +44,15 @@ export type ToWorker =
       readonly resend?: boolean;
     }
   | { readonly type: 'cancel'; readonly runId: number }
-  /** Full-resolution float data of one output (for the preview panel). */
-  | { readonly type: 'getOutput'; readonly requestId: number; readonly node: string; readonly port: string };
+  /** Largest tensor data one node may output, in bytes (the memory budget checked before a node runs). */
+  | { readonly type: 'setLimits'; readonly maxOutputBytes: number }
+  /**
+   * Float data of one output (for the preview panel). `key`: the node's evaluation key as the
+   * editor sees it now (src/engine/evalKey.ts); a result computed for another key is refused.
+   * `maxPixels`: larger images are sent subsampled (every `stride`-th pixel of every
+   * `stride`-th row), so the main thread never receives or analyses more than this.
+   */
+  | { readonly type: 'getOutput'; readonly requestId: number; readonly node: string; readonly port: string; readonly key?: string; readonly maxPixels?: number };
 
 /** worker → main */
 export type FromWorker =
@@ -54,17 +61,23 @@ export type FromWorker =
   | { readonly type: 'ready'; readonly catalog: readonly NodeCatalogEntry[]; readonly backend: BackendInfo }
   | { readonly type: 'backend'; readonly backend: BackendInfo }
   | { readonly type: 'asset'; readonly requestId: number; readonly id: string; readonly error?: string }
-  | { readonly type: 'status'; readonly runId: number; readonly node: string; readonly status: NodeStatus; readonly ms?: number; readonly error?: string }
+  /**
+   * Per-node messages (status, progress with `node`, preview, value, latent) carry `key`: the
+   * node's evaluation key in the document of that run (src/engine/evalKey.ts). The editor
+   * shows them only while the node's current key is the same.
+   */
+  | { readonly type: 'status'; readonly runId: number; readonly node: string; readonly key: string; readonly status: NodeStatus; readonly ms?: number; readonly error?: string }
   /**
    * Run progress: `done` of `total` targets (fractional while one is in work). With `node`,
    * the load progress of that node in [0, 1] (`total` 1).
    */
-  | { readonly type: 'progress'; readonly runId: number; readonly done: number; readonly total: number; readonly node?: string }
+  | { readonly type: 'progress'; readonly runId: number; readonly done: number; readonly total: number; readonly node?: string; readonly key?: string }
   /** An image/mask output's thumbnail (transferred) and statistics. */
   | {
       readonly type: 'preview';
       readonly runId: number;
       readonly node: string;
+      readonly key: string;
       readonly port: string;
       readonly width: number;
       readonly height: number;
@@ -73,9 +86,9 @@ export type FromWorker =
       readonly stats: ImageStats;
     }
   /** A number output; non-finite values as the strings "Infinity", "-Infinity", "NaN". */
-  | { readonly type: 'value'; readonly runId: number; readonly node: string; readonly port: string; readonly value: number | 'Infinity' | '-Infinity' | 'NaN' }
+  | { readonly type: 'value'; readonly runId: number; readonly node: string; readonly key: string; readonly port: string; readonly value: number | 'Infinity' | '-Infinity' | 'NaN' }
   /** A latent output's shape. */
-  | { readonly type: 'latent'; readonly runId: number; readonly node: string; readonly port: string; readonly shape: readonly number[] }
+  | { readonly type: 'latent'; readonly runId: number; readonly node: string; readonly key: string; readonly port: string; readonly shape: readonly number[] }
   | { readonly type: 'done'; readonly runId: number; readonly cancelled: boolean; readonly ms: number; readonly error?: string }
   | {
       readonly type: 'output';
@@ -85,6 +98,11 @@ export type FromWorker =
       readonly width?: number;
       readonly height?: number;
       readonly channels?: number;
+      /** Size of the full image when `data` is subsampled (stride > 1). */
+      readonly fullWidth?: number;
+      readonly fullHeight?: number;
+      /** Every `stride`-th pixel and row of the full image (1: all of it). */
+      readonly stride?: number;
       /** HWC float32 (transferred). */
       readonly data?: Float32Array;
       readonly error?: string;

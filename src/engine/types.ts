@@ -188,6 +188,13 @@ export interface NodeDefinition<
    * exactly one of `compute` and `computeAsync`.
    */
   computeAsync?(ctx: ComputeContext<P, R> & { readonly signal: AbortSignal }): Promise<Record<string, OutputValue>>;
+  /**
+   * Bytes of tensor data the outputs will take, computed from params and input shapes before
+   * compute runs, for nodes whose output size is set by their params (a generated image, a
+   * resize). The engine refuses to run a node whose estimate is above its memory budget; the
+   * outputs of every node are checked against the budget after compute as well.
+   */
+  readonly outputBytes?: (params: ParamValues<P>, inputs: Readonly<Record<string, Value | undefined>>) => number;
   /** Async preparation (decode, model load); its resource is disposed by the engine. */
   load?(params: ParamValues<P>, ctx: LoadContext): Promise<R>;
   /**

@@ -31,6 +31,7 @@ export const generateNoise = defineNode({
     if (p.distribution === 'uniform' && !(p.low < p.high)) return `param "low" (${p.low}) must be below "high" (${p.high}) for the uniform distribution`;
     return null;
   },
+  outputBytes: (p) => p.width * p.height * (CHANNELS[p.channels as keyof typeof CHANNELS] ?? 4) * 4,
   compute({ params }) {
     const { width: w, height: h } = params;
     const channels = CHANNELS[params.channels as keyof typeof CHANNELS];

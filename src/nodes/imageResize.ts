@@ -17,6 +17,11 @@ export const imageResize = defineNode({
     height: { kind: 'int', default: 256, min: 1, max: 8192 },
     method: { kind: 'enum', default: 'bilinear', options: ['bilinear', 'nearest'] },
   },
+  outputBytes: (p, inputs) => {
+    const img = inputs.image;
+    const channels = typeof img === 'object' && img.shape.length === 3 ? img.shape[2]! : 4;
+    return p.width * p.height * channels * 4;
+  },
   compute({ inputs, params }) {
     const img = asImage(inputs.image);
     const { width, height } = params;

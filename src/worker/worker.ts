@@ -12,6 +12,8 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { Engine, type EvaluationResult } from '../engine/evaluate';
 import { isCancelled } from '../engine/errors';
+import { evaluationKeys } from '../engine/evalKey';
+import { GraphFileError } from '../engine/errors';
 import { parseGraph } from '../engine/format';
 import type { Graph } from '../engine/graph';
 import { hashBytes } from '../engine/signature';
@@ -20,6 +22,7 @@ import type { BackendInfo, FromWorker, ToWorker } from '../engine/protocol';
 import { createRegistry } from '../nodes/index';
 import { chooseBackend } from './backend';
 import { ASSET_PREFIX, createBrowserHost } from './host';
+import { strideFor, subsample } from './subsample';
 import { thumbnailPixels, toBitmap } from './thumbnail';
 
 interface WorkerScope {
@@ -30,7 +33,7 @@ const scope = self as unknown as WorkerScope;
 
 const registry = createRegistry();
 const host = createBrowserHost();
-const engine = new Engine({ registry, host });
+const engine = new Engine({ registry, host, memoryHint: 'raise the memory limit in the status bar' });
 
 function post(m: FromWorker, transfer: Transferable[] = []): void {
   scope.postMessage(m, transfer);
@@ -48,10 +51,15 @@ let initStarted = false;
 /** Latest run id seen; older evaluate requests that arrive late are dropped. */
 let latestRun = 0;
 let current: { runId: number; controller: AbortController } | null = null;
+/** Results of one batch of a run, with the evaluation keys of that run's document. */
+interface KeyedResult {
+  readonly result: EvaluationResult;
+  readonly keys: ReadonlyMap<string, string>;
+}
 /** The last finished run's results (one per batch), kept (pinned) for getOutput until the next run finishes. */
-let lastResults: EvaluationResult[] = [];
+let lastResults: KeyedResult[] = [];
 /** Results of the run in progress so far. */
-let currentResults: EvaluationResult[] = [];
+let currentResults: KeyedResult[] = [];
 /**
  * Targets are evaluated in batches of this many, each batch's previews sent as soon as it is
  * done: a big graph fills in progressively instead of all at the end. Later batches find the
@@ -59,11 +67,11 @@ let currentResults: EvaluationResult[] = [];
  */
 const BATCH = 6;
 
-function releaseAll(list: EvaluationResult[]): void {
-  for (const r of list) r.release();
+function releaseAll(list: KeyedResult[]): void {
+  for (const r of list) r.result.release();
 }
-/** node.port → the tensor whose thumbnail was last sent. */
-const sentThumbs = new Map<string, Tensor>();
+/** node.port → the evaluation key and tensor whose thumbnail was last sent. */
+const sentThumbs = new Map<string, { key: string; tensor: Tensor }>();
 
 async function switchBackend(pref: BackendPreference): Promise<void> {
   current?.controller.abort();
@@ -145,15 +153,20 @@ async function evaluate(msg: Extract<ToWorker, { type: 'evaluate' }>): Promise<v
   if (msg.resend) sentThumbs.clear();
 
   let graph: Graph;
+  let keys: ReadonlyMap<string, string>;
   try {
-    graph = parseGraph(msg.graph, registry);
+    // Bad param values are the node's own error (the engine reports them), never the run's.
+    graph = parseGraph(msg.graph, registry, { deferParamChecks: true });
+    keys = evaluationKeys(msg.graph);
   } catch (e) {
-    finish({ cancelled: false, error: message(e) });
+    const detail = e instanceof GraphFileError ? e.issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ') : message(e);
+    finish({ cancelled: false, error: `the graph cannot be evaluated: ${detail}` });
     return;
   }
+  const keyOf = (node: string): string => keys.get(node) ?? '';
   const targets = msg.targets.filter((t) => graph.getNode(t.node) !== undefined && !graph.isPlaceholder(t.node));
-  for (const t of targets) post({ type: 'status', runId, node: t.node, status: 'queued' });
-  const results: EvaluationResult[] = [];
+  for (const t of targets) post({ type: 'status', runId, node: t.node, key: keyOf(t.node), status: 'queued' });
+  const results: KeyedResult[] = [];
   currentResults = results;
   let error: string | undefined;
   let doneTargets = 0;
@@ -166,9 +179,9 @@ async function evaluate(msg: Extract<ToWorker, { type: 'evaluate' }>): Promise<v
           signal: controller.signal,
           onEvent: (ev) => {
             if (ev.type === 'status') {
-              post({ type: 'status', runId, node: ev.node, status: ev.status, ...(ev.ms !== undefined ? { ms: ev.ms } : {}), ...(ev.error ? { error: ev.error.message } : {}) });
+              post({ type: 'status', runId, node: ev.node, key: keyOf(ev.node), status: ev.status, ...(ev.ms !== undefined ? { ms: ev.ms } : {}), ...(ev.error ? { error: ev.error.message } : {}) });
             } else if (ev.node !== undefined && !Number.isInteger(ev.done)) {
-              post({ type: 'progress', runId, done: ev.done - Math.floor(ev.done), total: 1, node: ev.node });
+              post({ type: 'progress', runId, done: ev.done - Math.floor(ev.done), total: 1, node: ev.node, key: keyOf(ev.node) });
             } else if (ev.total > 0) {
               post({ type: 'progress', runId, done: doneTargets + (ev.done / ev.total) * batch.length, total: targets.length });
             }
@@ -179,16 +192,16 @@ async function evaluate(msg: Extract<ToWorker, { type: 'evaluate' }>): Promise<v
         error = message(e);
         break;
       }
-      results.push(result);
+      results.push({ result, keys });
       doneTargets += batch.length;
-      await sendPreviews(graph, batch, result, msg, controller.signal);
+      await sendPreviews(graph, keys, batch, result, msg, controller.signal);
     }
   } finally {
     if (currentResults === results) currentResults = [];
     if (controller.signal.aborted) {
       releaseAll(results);
       // Targets of batches that never started go back to idle (a newer run re-queues its own).
-      for (const t of targets.slice(doneTargets + BATCH)) post({ type: 'status', runId, node: t.node, status: 'idle' });
+      for (const t of targets.slice(doneTargets + BATCH)) post({ type: 'status', runId, node: t.node, key: keyOf(t.node), status: 'idle' });
       finish({ cancelled: true });
     } else {
       releaseAll(lastResults);
@@ -199,9 +212,17 @@ async function evaluate(msg: Extract<ToWorker, { type: 'evaluate' }>): Promise<v
 }
 
 /** Reports the outputs of `targets`: thumbnails of images and masks, number values, latent shapes. */
-async function sendPreviews(graph: Graph, targets: readonly { node: string; port?: string }[], result: EvaluationResult, msg: Extract<ToWorker, { type: 'evaluate' }>, signal: AbortSignal): Promise<void> {
+async function sendPreviews(
+  graph: Graph,
+  keys: ReadonlyMap<string, string>,
+  targets: readonly { node: string; port?: string }[],
+  result: EvaluationResult,
+  msg: Extract<ToWorker, { type: 'evaluate' }>,
+  signal: AbortSignal,
+): Promise<void> {
   const { runId } = msg;
   for (const t of targets) {
+    const nodeKey = keys.get(t.node) ?? '';
     const def = graph.definitionOf(t.node);
     if (!def) continue;
     const outs = result.outputs(t.node);
@@ -212,44 +233,65 @@ async function sendPreviews(graph: Graph, targets: readonly { node: string; port
       const v = outs[port];
       if (v === undefined) continue;
       if (typeof v === 'number') {
-        post({ type: 'value', runId, node: t.node, port, value: valueOf(v) });
+        post({ type: 'value', runId, node: t.node, key: nodeKey, port, value: valueOf(v) });
       } else if (spec.type === 'latent') {
-        post({ type: 'latent', runId, node: t.node, port, shape: [...v.shape] });
+        post({ type: 'latent', runId, node: t.node, key: nodeKey, port, shape: [...v.shape] });
       } else {
-        const key = `${t.node}\u0000${port}`;
-        if (sentThumbs.get(key) === v) continue;
+        const slot = `${t.node}\u0000${port}`;
+        const sent = sentThumbs.get(slot);
+        if (sent && sent.tensor === v && sent.key === nodeKey) continue;
         try {
           const px = await thumbnailPixels(v, msg.thumbSize);
           const bitmap = await toBitmap(px);
-          sentThumbs.set(key, v);
-          post({ type: 'preview', runId, node: t.node, port, width: px.fullWidth, height: px.fullHeight, channels: px.channels, thumbnail: bitmap, stats: px.stats }, [bitmap]);
+          sentThumbs.set(slot, { key: nodeKey, tensor: v });
+          post({ type: 'preview', runId, node: t.node, key: nodeKey, port, width: px.fullWidth, height: px.fullHeight, channels: px.channels, thumbnail: bitmap, stats: px.stats }, [bitmap]);
         } catch (e) {
-          post({ type: 'status', runId, node: t.node, status: 'error', error: `preview of output "${port}" failed: ${message(e)}` });
+          post({ type: 'status', runId, node: t.node, key: nodeKey, status: 'error', error: `preview of output "${port}" failed: ${message(e)}` });
         }
       }
     }
   }
 }
 
+/** The default and the largest `maxPixels` of getOutput: 2048² pixels reach the main thread at most. */
+const PREVIEW_MAX_PIXELS = 2048 * 2048;
+
 async function getOutput(msg: Extract<ToWorker, { type: 'getOutput' }>): Promise<void> {
   const { requestId, node, port } = msg;
   try {
     let v: ReturnType<EvaluationResult['value']>;
+    let stale = false;
     for (const r of [...currentResults, ...lastResults].reverse()) {
-      v = r.value(node, port);
-      if (v !== undefined) break;
+      const got = r.result.value(node, port);
+      if (got === undefined) continue;
+      // The node of that result may have been deleted and re-added, or changed, since.
+      if (msg.key !== undefined && r.keys.get(node) !== msg.key) {
+        stale = true;
+        continue;
+      }
+      v = got;
+      break;
     }
-    if (v === undefined) throw new Error(`output ${node}.${port} has not been evaluated yet`);
+    if (v === undefined) {
+      throw new Error(stale ? `output ${node}.${port} has not been evaluated for the node as it is now` : `output ${node}.${port} has not been evaluated yet`);
+    }
     if (typeof v === 'number') {
       const data = new Float32Array([v]);
       post({ type: 'output', requestId, node, port, width: 1, height: 1, channels: 1, data }, [data.buffer]);
       return;
     }
     const shape = v.shape;
-    const [h, w, c] = shape.length === 3 ? shape : shape.length === 2 ? [shape[0]!, shape[1]!, 1] : [1, v.size, 1];
-    // A copy: some backends hand out their own storage, which must not be detached.
-    const data = new Float32Array(await v.data());
-    post({ type: 'output', requestId, node, port, width: w, height: h, channels: c, data }, [data.buffer]);
+    const [h, w, c] = (shape.length === 3 ? shape : shape.length === 2 ? [shape[0]!, shape[1]!, 1] : [1, v.size, 1]) as [number, number, number];
+    const maxPixels = Math.max(1, Math.min(msg.maxPixels ?? PREVIEW_MAX_PIXELS, PREVIEW_MAX_PIXELS));
+    const stride = strideFor(w, h, maxPixels);
+    if (stride === 1) {
+      // A copy: some backends hand out their own storage, which must not be detached.
+      const data = new Float32Array(await v.data());
+      post({ type: 'output', requestId, node, port, width: w, height: h, channels: c, data }, [data.buffer]);
+      return;
+    }
+    const { data, width, height } = subsample((await v.data()) as Float32Array, w, h, c, stride);
+    post({ type: 'output', requestId, node, port, width, height, channels: c, fullWidth: w, fullHeight: h, stride, data }, [data.buffer]);
   } catch (e) {
     post({ type: 'output', requestId, node, port, error: message(e) });
   }
@@ -283,6 +325,9 @@ scope.onmessage = (e: MessageEvent<ToWorker>) => {
       break;
     case 'cancel':
       if (current && current.runId <= msg.runId) current.controller.abort();
+      break;
+    case 'setLimits':
+      if (Number.isFinite(msg.maxOutputBytes) && msg.maxOutputBytes > 0) engine.maxOutputBytes = msg.maxOutputBytes;
       break;
     case 'getOutput':
       void getOutput(msg);

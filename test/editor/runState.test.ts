@@ -15,14 +15,14 @@ describe('run state', () => {
     const { run, frames } = manual();
     run.started(1);
     const msgs: FromWorker[] = [
-      { type: 'status', runId: 1, node: 'a', status: 'queued' },
-      { type: 'status', runId: 1, node: 'a', status: 'running' },
+      { type: 'status', runId: 1, node: 'a', key: 'ka', status: 'queued' },
+      { type: 'status', runId: 1, node: 'a', key: 'ka', status: 'running' },
       { type: 'progress', runId: 1, done: 0, total: 2 },
-      { type: 'status', runId: 1, node: 'a', status: 'ok', ms: 12 },
-      { type: 'status', runId: 1, node: 'b', status: 'error', error: 'node "b" (x): boom' },
-      { type: 'value', runId: 1, node: 'c', port: 'ssim', value: 0.5 },
-      { type: 'value', runId: 1, node: 'd', port: 'psnr', value: 'Infinity' },
-      { type: 'preview', runId: 1, node: 'a', port: 'image', width: 256, height: 128, channels: 1, thumbnail: bitmap(64), stats: { min: 0, max: 1, mean: 0.5 } },
+      { type: 'status', runId: 1, node: 'a', key: 'ka', status: 'ok', ms: 12 },
+      { type: 'status', runId: 1, node: 'b', key: 'kb', status: 'error', error: 'node "b" (x): boom' },
+      { type: 'value', runId: 1, node: 'c', key: 'kc', port: 'ssim', value: 0.5 },
+      { type: 'value', runId: 1, node: 'd', key: 'kd', port: 'psnr', value: 'Infinity' },
+      { type: 'preview', runId: 1, node: 'a', key: 'ka', port: 'image', width: 256, height: 128, channels: 1, thumbnail: bitmap(64), stats: { min: 0, max: 1, mean: 0.5 } },
     ];
     for (const m of msgs) run.push(m);
     expect(frames).toHaveLength(1);
@@ -63,7 +63,7 @@ describe('run state', () => {
   it('marks nodes that wait for input, and resets state in place on a new graph', () => {
     const { run, frames } = manual();
     const held = run.node('x');
-    run.push({ type: 'status', runId: 1, node: 'x', status: 'error', error: 'e' });
+    run.push({ type: 'status', runId: 1, node: 'x', key: 'kx', status: 'error', error: 'e' });
     frames[0]!();
     run.setWaiting(new Map([['x', 'connect input "image"']]), ['x', 'y']);
     expect(held.status).toBe('idle');
@@ -73,5 +73,78 @@ describe('run state', () => {
     expect(run.node('x')).toBe(held); // components keep their object
     expect(held.waiting).toBeNull();
     expect(run.errors()).toEqual([]);
+  });
+
+  it('shows nothing of a deleted node under a new node with the same id (results keyed by evaluation key)', () => {
+    const { run, frames } = manual();
+    run.setCurrentKeys(new Map([['median1', 'old'], ['ssim1', 'oldS']]));
+    run.push({ type: 'status', runId: 1, node: 'median1', key: 'old', status: 'ok', ms: 5 });
+    run.push({ type: 'preview', runId: 1, node: 'median1', key: 'old', port: 'image', width: 8, height: 8, channels: 1, thumbnail: bitmap(8), stats: { min: 0, max: 1, mean: 0.5 } });
+    run.push({ type: 'value', runId: 1, node: 'ssim1', key: 'oldS', port: 'ssim', value: 0.52297 });
+    run.push({ type: 'done', runId: 1, cancelled: false, ms: 9 });
+    frames.shift()!();
+    expect(run.valuesByNode()).toEqual({ ssim1: { ssim: 0.52297 } });
+    const median = run.node('median1');
+    expect(Object.keys(median.previews)).toEqual(['image']);
+
+    // select all → Delete: the nodes are gone from the graph
+    run.setCurrentKeys(new Map());
+    expect(median.previews).toEqual({});
+    expect(median.status).toBe('idle');
+    expect(run.valuesByNode()).toEqual({});
+
+    // re-added from the palette with the same ids, unconnected (other keys): nothing to show
+    run.setCurrentKeys(new Map([['median1', 'new'], ['ssim1', 'newS']]));
+    expect(run.node('median1').previews).toEqual({});
+    expect(run.node('ssim1').values).toEqual({});
+    expect(run.errors()).toEqual([]);
+
+    // a late message about the deleted node's version does not come back as current
+    run.push({ type: 'value', runId: 1, node: 'ssim1', key: 'oldS', port: 'ssim', value: 0.52297 });
+    frames.shift()!();
+    expect(run.node('ssim1').stale).toBe(true);
+    expect(run.valuesByNode()).toEqual({});
+  });
+
+  it('keeps an edited node\'s thumbnail only as outdated, and drops its values and errors until the new result', () => {
+    const { run, frames } = manual();
+    run.setCurrentKeys(new Map([['b', 'k1']]));
+    run.push({ type: 'status', runId: 1, node: 'b', key: 'k1', status: 'error', error: 'boom' });
+    run.push({ type: 'preview', runId: 1, node: 'b', key: 'k1', port: 'image', width: 4, height: 4, channels: 3, thumbnail: bitmap(4), stats: { min: 0, max: 1, mean: 0.5 } });
+    frames.shift()!();
+    expect(run.errors()).toEqual([{ node: 'b', message: 'boom' }]);
+    expect(run.isCurrent('b', run.node('b').previews.image!)).toBe(true);
+
+    run.setCurrentKeys(new Map([['b', 'k2']])); // a param edit
+    expect(run.node('b').stale).toBe(true);
+    expect(run.errors()).toEqual([]);
+    expect(run.isCurrent('b', run.node('b').previews.image!)).toBe(false);
+
+    run.push({ type: 'status', runId: 2, node: 'b', key: 'k2', status: 'queued' });
+    frames.shift()!();
+    const b = run.node('b');
+    expect(b.stale).toBe(false);
+    expect(b.status).toBe('queued');
+    expect(b.error).toBeNull();
+    expect(run.isCurrent('b', b.previews.image!)).toBe(false); // still the old picture, shown dimmed
+    run.push({ type: 'preview', runId: 2, node: 'b', key: 'k2', port: 'image', width: 4, height: 4, channels: 3, thumbnail: bitmap(4), stats: { min: 0, max: 1, mean: 0.5 } });
+    frames.shift()!();
+    expect(run.isCurrent('b', b.previews.image!)).toBe(true);
+  });
+
+  it('reports a failure outside the worker, and a stop', () => {
+    const { run, frames } = manual();
+    run.started(1);
+    run.failed('evaluation could not start: boom');
+    expect(run.global.lastError).toBe('evaluation could not start: boom');
+    expect(run.global.running).toBe(false);
+    run.started(2);
+    run.push({ type: 'status', runId: 2, node: 'n', key: 'k', status: 'running' });
+    frames.shift()!();
+    run.abandon();
+    expect(run.global.running).toBe(false);
+    expect(run.global.stopped).toBe(true);
+    expect(run.node('n').status).toBe('idle');
+    expect(run.idle).toBe(true);
   });
 });

@@ -13,7 +13,10 @@ export interface Difference {
   readonly note?: string;
 }
 
-export function shapeText(img: Pick<FloatImage, 'width' | 'height' | 'channels'>): string {
+export function shapeText(img: Pick<FloatImage, 'width' | 'height' | 'channels' | 'fullWidth' | 'fullHeight' | 'stride'>): string {
+  if (img.stride !== undefined && img.stride > 1 && img.fullWidth !== undefined && img.fullHeight !== undefined) {
+    return `${img.fullWidth}×${img.fullHeight}×${img.channels} (shown: every ${img.stride}th pixel, ${img.width}×${img.height})`;
+  }
   return `${img.width}×${img.height}×${img.channels}`;
 }
 

@@ -6,6 +6,13 @@ export interface FloatImage {
   readonly height: number;
   readonly channels: number;
   readonly data: Float32Array;
+  /**
+   * Set when the image is a subsample of a larger output (every `stride`-th pixel of every
+   * `stride`-th row; the worker caps what reaches the main thread): the full size.
+   */
+  readonly fullWidth?: number;
+  readonly fullHeight?: number;
+  readonly stride?: number;
 }
 
 /**

@@ -16,11 +16,24 @@ export interface PortPreview {
   readonly stats: ImageStats;
   /** Increments whenever this port's image changes (the thumbnail's data-revision). */
   readonly revision: number;
+  /** The node's evaluation key when this image was computed (src/engine/evalKey.ts). */
+  readonly key: string;
 }
 
 export type NumberValue = number | 'Infinity' | '-Infinity' | 'NaN';
 
 export interface NodeRunState {
+  /**
+   * The evaluation key the status, error, timing, values and latents below belong to (null:
+   * nothing reported yet). A message for another key replaces them all.
+   */
+  key: string | null;
+  /**
+   * True when what is held was computed for another key than the node's current one (it was
+   * edited since): the canvas then shows no value, status or error of it, and previews only
+   * dimmed as outdated until the new result arrives.
+   */
+  stale: boolean;
   status: NodeStatus;
   error: string | null;
   /** Why the node is not evaluated yet (an input is not wired), or null. */
@@ -39,7 +52,13 @@ export interface GlobalRunState {
   total: number;
   /** ms of the last finished (not cancelled) evaluation. */
   lastMs: number | null;
+  /**
+   * Why the last evaluation (or sending it) failed as a whole, or null: shown in the status
+   * bar and the errors panel, never dropped.
+   */
   lastError: string | null;
+  /** The last run was stopped by the user (Stop). */
+  stopped: boolean;
   /** Increments on every finished run (PreviewPanel re-fetches). */
   revision: number;
   /** Increments whenever a batch of messages was applied or nodes were added/forgotten. */
@@ -67,7 +86,7 @@ const defaultScheduler: Scheduler = (flush) => {
 export class RunState {
   /** Per-node state (each entry reactive; the map itself is not: read `global.version` to follow it). */
   readonly nodes = new Map<string, NodeRunState>();
-  readonly global: GlobalRunState = reactive({ running: false, done: 0, total: 0, lastMs: null, lastError: null, revision: 0, version: 0, backend: null, fatal: null });
+  readonly global: GlobalRunState = reactive({ running: false, done: 0, total: 0, lastMs: null, lastError: null, stopped: false, revision: 0, version: 0, backend: null, fatal: null });
   private queue: FromWorker[] = [];
   private scheduled = false;
   private previewRevision = 0;
@@ -75,15 +94,64 @@ export class RunState {
   private requested = 0;
   private finished = 0;
   private idleWaiters: (() => void)[] = [];
+  /** The evaluation key of every node of the graph as the editor shows it now (null: not known yet). */
+  private current: ReadonlyMap<string, string> | null = null;
 
   constructor(private readonly schedule: Scheduler = defaultScheduler) {}
 
   node(id: string): NodeRunState {
     let s = this.nodes.get(id);
     if (!s) {
-      s = reactive({ status: 'idle', error: null, waiting: null, ms: null, progress: null, previews: {}, values: {}, latents: {} }) as NodeRunState;
+      s = reactive({ key: null, stale: false, status: 'idle', error: null, waiting: null, ms: null, progress: null, previews: {}, values: {}, latents: {} }) as NodeRunState;
       this.nodes.set(id, s);
     }
+    return s;
+  }
+
+  /** The node's current evaluation key (undefined before the first setCurrentKeys or for an unknown node). */
+  currentKey(id: string): string | undefined {
+    return this.current?.get(id);
+  }
+
+  /**
+   * The graph changed: `keys` are the evaluation keys of its nodes now. Nodes no longer in
+   * the graph are forgotten (a node added later under the same id starts empty); nodes whose
+   * key changed hold stale results until the worker reports the new ones.
+   */
+  setCurrentKeys(keys: ReadonlyMap<string, string>): void {
+    this.current = keys;
+    for (const [id, s] of this.nodes) {
+      if (!keys.has(id)) {
+        if (s.key !== null || Object.keys(s.previews).length) this.forget(id);
+        continue;
+      }
+      const stale = s.key !== null && s.key !== keys.get(id);
+      if (s.stale !== stale) s.stale = stale;
+    }
+    this.global.version++;
+  }
+
+  /** True when a preview was computed for the node as it is now. */
+  isCurrent(id: string, preview: { readonly key: string }): boolean {
+    const k = this.current?.get(id);
+    return k === undefined || preview.key === k;
+  }
+
+  /**
+   * The state for a message about node `id` computed for `key`. A new key replaces what was
+   * held (previews stay, each marked with its own key, so the canvas can show them as
+   * outdated while the new one computes). Returns null for a message about an older version
+   * of a node whose current result is already held.
+   */
+  private forKey(id: string, key: string): NodeRunState | null {
+    const s = this.node(id);
+    const now = this.current?.get(id);
+    if (now !== undefined && key !== now && s.key === now) return null;
+    if (s.key !== key) {
+      Object.assign(s, { key, status: 'idle', error: null, ms: null, progress: null, values: {}, latents: {} });
+    }
+    const stale = now !== undefined && key !== now;
+    if (s.stale !== stale) s.stale = stale;
     return s;
   }
 
@@ -91,6 +159,41 @@ export class RunState {
   started(runId: number): void {
     this.requested = Math.max(this.requested, runId);
     this.global.running = true;
+    this.global.stopped = false;
+  }
+
+  /**
+   * Evaluation failed before or outside the worker's run (the scheduler threw, the message
+   * could not be sent): shown like a failed run, never silently dropped.
+   */
+  failed(message: string): void {
+    this.global.lastError = message;
+    this.global.running = false;
+    this.global.version++;
+  }
+
+  /** The user stopped the running evaluation; its `done (cancelled)` message follows. */
+  stop(): void {
+    this.global.stopped = true;
+  }
+
+  /**
+   * The worker running the outstanding runs was replaced (Stop of a node that did not stop):
+   * no `done` will come for them. Queued and running nodes go back to idle.
+   */
+  abandon(): void {
+    this.queue = [];
+    this.finished = this.requested;
+    this.global.running = false;
+    this.global.stopped = true;
+    for (const s of this.nodes.values()) {
+      if (s.status === 'queued' || s.status === 'running') {
+        s.status = 'idle';
+        s.progress = null;
+      }
+    }
+    this.global.version++;
+    this.settle();
   }
 
   /** Queues a worker message; applied at the next frame. */
@@ -145,7 +248,7 @@ export class RunState {
     const s = this.nodes.get(id);
     if (!s) return;
     for (const p of Object.values(s.previews)) p.bitmap.close?.();
-    Object.assign(s, { status: 'idle', error: null, waiting: null, ms: null, progress: null, previews: {}, values: {}, latents: {} });
+    Object.assign(s, { key: null, stale: false, status: 'idle', error: null, waiting: null, ms: null, progress: null, previews: {}, values: {}, latents: {} });
     this.global.version++;
   }
 
@@ -167,7 +270,8 @@ export class RunState {
         this.global.fatal = m.message;
         break;
       case 'status': {
-        const s = this.node(m.node);
+        const s = this.forKey(m.node, m.key);
+        if (!s) break;
         s.status = m.status;
         s.error = m.status === 'error' ? (m.error ?? 'failed') : null;
         if (m.ms !== undefined) s.ms = m.ms;
@@ -177,7 +281,8 @@ export class RunState {
       case 'progress': {
         if (m.node !== undefined) {
           // A node's load progress in [0, 1].
-          const s = this.node(m.node);
+          const s = m.key !== undefined ? this.forKey(m.node, m.key) : this.node(m.node);
+          if (!s) break;
           s.progress = s.status === 'running' && m.done < 1 ? Math.max(0, m.done) : null;
         } else {
           this.global.done = m.done;
@@ -186,22 +291,28 @@ export class RunState {
         break;
       }
       case 'preview': {
-        const s = this.node(m.node);
+        const s = this.forKey(m.node, m.key);
+        if (!s) {
+          m.thumbnail.close?.();
+          break;
+        }
         const old = s.previews[m.port];
         if (old && old.bitmap !== m.thumbnail) old.bitmap.close?.();
         s.previews = {
           ...s.previews,
-          [m.port]: { bitmap: markRaw(m.thumbnail), width: m.width, height: m.height, channels: m.channels, stats: m.stats, revision: ++this.previewRevision },
+          [m.port]: { bitmap: markRaw(m.thumbnail), width: m.width, height: m.height, channels: m.channels, stats: m.stats, revision: ++this.previewRevision, key: m.key },
         };
         break;
       }
       case 'value': {
-        const s = this.node(m.node);
+        const s = this.forKey(m.node, m.key);
+        if (!s) break;
         if (s.values[m.port] !== m.value) s.values = { ...s.values, [m.port]: m.value };
         break;
       }
       case 'latent': {
-        const s = this.node(m.node);
+        const s = this.forKey(m.node, m.key);
+        if (!s) break;
         s.latents = { ...s.latents, [m.port]: m.shape };
         break;
       }
@@ -212,6 +323,7 @@ export class RunState {
           if (!m.cancelled) {
             this.global.lastMs = m.ms;
             this.global.lastError = m.error ?? null;
+            this.global.stopped = false;
           }
         }
         if (!m.cancelled) this.global.revision++;
@@ -226,7 +338,7 @@ export class RunState {
   errors(): { node: string; message: string }[] {
     void this.global.version;
     const out: { node: string; message: string }[] = [];
-    for (const [id, s] of this.nodes) if (s.status === 'error' && s.waiting === null) out.push({ node: id, message: s.error ?? 'failed' });
+    for (const [id, s] of this.nodes) if (s.status === 'error' && s.waiting === null && !s.stale) out.push({ node: id, message: s.error ?? 'failed' });
     return out;
   }
 
@@ -241,7 +353,7 @@ export class RunState {
   valuesByNode(): Record<string, Record<string, NumberValue>> {
     void this.global.version;
     const out: Record<string, Record<string, NumberValue>> = {};
-    for (const [id, s] of this.nodes) if (Object.keys(s.values).length) out[id] = s.values;
+    for (const [id, s] of this.nodes) if (!s.stale && Object.keys(s.values).length) out[id] = s.values;
     return out;
   }
 }

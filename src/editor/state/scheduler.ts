@@ -72,10 +72,25 @@ export class EvalScheduler {
     }
   }
 
-  /** Sends the evaluation now. */
+  /**
+   * Sends the evaluation now. Anything that throws on the way (reading the document, the
+   * target selection, sending) is reported as the run's error (status bar, errors panel):
+   * a failure never silently stops evaluation.
+   */
   runNow(): void {
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
+    try {
+      this.send();
+    } catch (e) {
+      this.run.failed(`evaluation could not start: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const w of waiters) w();
+  }
+
+  private send(): void {
     const doc = this.source.document();
     const waiting = waitingNodes(doc, this.catalog());
     this.run.setWaiting(waiting, doc.nodes.map((n) => n.id));
@@ -87,9 +102,6 @@ export class EvalScheduler {
       this.resend = false;
       this.run.started(runId);
     }
-    const waiters = this.idleWaiters;
-    this.idleWaiters = [];
-    for (const w of waiters) w();
   }
 
   dispose(): void {
