@@ -27,8 +27,26 @@ export type Command =
       sets: SetOption[];
       npy: boolean;
       maxSize: number;
+      /** Folders image.load may read besides the graph file's folder. */
+      allowRead: string[];
+      /** Largest file an image.load source may be, in bytes. */
+      maxFileBytes: number;
+      /** The memory budget: the most tensor data one node may output, in bytes. */
+      maxMemory: number;
       debug: boolean;
     };
+
+/**
+ * A size in bytes from "268435456", "256M", "256MiB", "1.5G", "512k" (binary units: K = 1024).
+ * Throws UsageError naming the flag.
+ */
+export function parseSize(flag: string, text: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)(i?b)?\s*$/i.exec(text);
+  const unit = m ? ({ '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 } as Record<string, number>)[m[2]!.toLowerCase()]! : 0;
+  const n = m ? Math.floor(Number(m[1]) * unit) : NaN;
+  if (!Number.isFinite(n) || n < 1) throw new UsageError(`${flag} ${text}: expected a size such as 512M, 2G or a number of bytes`);
+  return n;
+}
 
 export const USAGE = `pixel-loom — run node graphs of image pipelines headless
 
@@ -44,12 +62,17 @@ Options of run:
                           (repeatable), e.g. --set blur.sigma=2 --set save.name=out
   --npy                   also write every image as float32 HWC .npy beside its PNG
   --max-size <N>          largest accepted image side in px (default 8192)
+  --allow-read <dir>      image.load may also read files in <dir> (repeatable); by default
+                          only files inside the graph file's folder are read
+  --max-file-size <size>  largest image file read, e.g. 64M (default 256M)
+  --max-memory <size>     most tensor data one node may output, e.g. 2G (default 1G)
   --debug                 print stack traces of errors
 
 Writes <dir>/result.json: { backend, outputs: { node: { port: number | {file, shape} } },
 timings: { node: ms }, errors?: { node: message } }. image.save writes <dir>/<name>.png;
 other image outputs of sinks are written as <dir>/<node>.<port>.png.
-Exit codes: 0 ok, 1 a node failed (the rest is still written), 2 bad input.`;
+Only regular files are read (never devices, FIFOs or sockets). Exit codes: 0 ok, 1 a node
+failed (the rest is still written), 2 bad input (also a source refused by these rules).`;
 
 function parseSet(raw: string): SetOption {
   const eq = raw.indexOf('=');
@@ -80,12 +103,15 @@ export function parseArgs(argv: readonly string[]): Command {
   const sets: SetOption[] = [];
   let npy = false;
   let maxSize = 8192;
+  const allowRead: string[] = [];
+  let maxFileBytes = 256 * 1024 * 1024;
+  let maxMemory = 1024 ** 3;
   let debug = false;
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     const eq = a.startsWith('--') ? a.indexOf('=') : -1;
     const flag = eq > 0 ? a.slice(0, eq) : a;
-    const takesValue = ['--out', '--backend', '--set', '--max-size'].includes(flag);
+    const takesValue = ['--out', '--backend', '--set', '--max-size', '--allow-read', '--max-file-size', '--max-memory'].includes(flag);
     let value: string | undefined;
     if (takesValue) {
       if (eq > 0) value = a.slice(eq + 1);
@@ -116,6 +142,16 @@ export function parseArgs(argv: readonly string[]): Command {
         maxSize = n;
         break;
       }
+      case '--allow-read':
+        if (value === '') throw new UsageError('--allow-read needs a folder');
+        allowRead.push(value!);
+        break;
+      case '--max-file-size':
+        maxFileBytes = parseSize(flag, value!);
+        break;
+      case '--max-memory':
+        maxMemory = parseSize(flag, value!);
+        break;
       case '--npy':
         npy = true;
         break;
@@ -130,5 +166,5 @@ export function parseArgs(argv: readonly string[]): Command {
   }
   if (graph === undefined) throw new UsageError('run: missing the graph file (pixel-loom run <graph.json> --out <dir>)');
   if (out === undefined || out === '') throw new UsageError('run: missing --out <dir>');
-  return { kind: 'run', graph, out, backend, sets, npy, maxSize, debug };
+  return { kind: 'run', graph, out, backend, sets, npy, maxSize, allowRead, maxFileBytes, maxMemory, debug };
 }

@@ -21,7 +21,7 @@ import { createRegistry } from '../nodes';
 import { encodePng } from '../nodes/lib/codec';
 import { saveFileName } from '../nodes/imageSave';
 import { parseArgs, UsageError, USAGE, type Command, type SetOption } from './args';
-import { createNodeHost } from './host';
+import { createNodeHost, ReadRefused, type NodeHost } from './host';
 import { encodeNpy } from './npy';
 import { initNodeBackend } from './tfNode';
 
@@ -236,9 +236,10 @@ async function runGraph(cmd: RunCommand, io: CliIO): Promise<number> {
     throw new UsageError(`--backend ${cmd.backend}: ${oneLine((e as Error).message)}`);
   }
 
-  // 4. Evaluate every sink.
-  const host = createNodeHost({ baseDir: path.dirname(graphPath), maxImageSide: cmd.maxSize });
-  const engine = new Engine({ registry, host });
+  // 4. Evaluate every sink, after checking every file the graph names against the read rules.
+  const host = createNodeHost({ baseDir: path.dirname(graphPath), maxImageSide: cmd.maxSize, allowRead: cmd.allowRead, maxFileBytes: cmd.maxFileBytes });
+  await checkSources(graph, host);
+  const engine = new Engine({ registry, host, maxOutputBytes: cmd.maxMemory, memoryHint: 'raise it with --max-memory' });
   let result: EvaluationResult | undefined;
   try {
     const state = { done: 0, total: 0 };
@@ -301,6 +302,12 @@ async function runGraph(cmd: RunCommand, io: CliIO): Promise<number> {
     } catch (e) {
       throw new UsageError(`cannot write ${path.join(cmd.out, 'result.json')}: ${oneLine((e as Error).message)}`);
     }
+    // A file refused by the read rules while running (e.g. a custom model's weights) is bad
+    // input, like one refused before: exit 2 with one line.
+    for (const [id, err] of result.errors) {
+      const refused = readRefusal(err);
+      if (refused) throw new UsageError(`node "${id}" (${graph.getNode(id)?.type ?? '?'}): ${refused.message}`);
+    }
     // stderr: one line per node that failed by itself (result.json also lists the nodes
     // that failed only because an input came from a failed node).
     for (const [id, msg] of errors) {
@@ -310,6 +317,38 @@ async function runGraph(cmd: RunCommand, io: CliIO): Promise<number> {
   } finally {
     result?.release();
     engine.dispose();
+  }
+}
+
+/** The ReadRefused behind an error, following `cause`. */
+function readRefusal(e: unknown): ReadRefused | null {
+  for (let x: unknown = e, depth = 0; x instanceof Error && depth < 8; x = (x as { cause?: unknown }).cause, depth++) {
+    if (x instanceof ReadRefused) return x;
+  }
+  return null;
+}
+
+/**
+ * Refuses, before anything runs, a graph that names a file the CLI must not read: every
+ * image.load source and every custom model URL. Exit 2 with one line naming the node, the
+ * source and the rule.
+ */
+async function checkSources(graph: Graph, host: NodeHost): Promise<void> {
+  for (const id of graph.nodeIds()) {
+    const node = graph.getNode(id)!;
+    if (!graph.definitionOf(id)) continue;
+    const p = graph.effectiveParams(id);
+    const sources: string[] = [];
+    if (node.type === 'image.load' && typeof p.source === 'string') sources.push(p.source);
+    if (p.model === 'custom' && typeof p.modelUrl === 'string') sources.push(p.modelUrl);
+    for (const source of sources) {
+      try {
+        await host.checkSource(source);
+      } catch (e) {
+        if (e instanceof ReadRefused) throw new UsageError(`node "${id}" (${node.type}): ${e.message}`);
+        throw new UsageError(`node "${id}" (${node.type}): cannot check source ${JSON.stringify(source)}: ${oneLine((e as Error).message)}`);
+      }
+    }
   }
 }
 

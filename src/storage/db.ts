@@ -34,6 +34,11 @@ export interface GraphRow {
   writer: string;
   /** Set on a row kept although it could not be read (e.g. by the 1→2 upgrade). */
   corrupt?: string;
+  /**
+   * Set on a graph imported from a `?graph=` link: a key of the imported text, so opening the
+   * same link again opens this graph instead of adding another copy. Not indexed.
+   */
+  importKey?: string;
 }
 
 /** One saved state of a graph. */

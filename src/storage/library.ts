@@ -57,6 +57,8 @@ export interface CreateInput {
   assets?: NewAsset[];
   thumbnail?: Blob | null;
   reason?: 'create' | 'import' | 'duplicate';
+  /** See GraphRow.importKey. */
+  importKey?: string;
 }
 
 export interface SaveInput {
@@ -146,6 +148,21 @@ export class GraphLibrary {
       .slice(0, Math.max(0, n));
   }
 
+  /**
+   * The graph (not in the trash) imported with `importKey` (see GraphRow.importKey), the most
+   * recently updated one when there are several; null when there is none.
+   */
+  async findImported(importKey: string): Promise<GraphRow | null> {
+    const rows = await this.db.graphs.filter((r: unknown) => isRecord(r) && r.importKey === importKey).toArray();
+    let best: GraphRow | null = null;
+    for (const raw of rows) {
+      const row = checkGraphRow(raw);
+      if (typeof row === 'string' || row.deletedAt !== null) continue;
+      if (!best || row.updatedAt > best.updatedAt) best = row;
+    }
+    return best;
+  }
+
   /** One graph. NotFoundError when there is none; CorruptRowError when its row cannot be read. */
   async get(id: string): Promise<GraphRow> {
     return readGraphRow(await this.db.graphs.get(id), id);
@@ -198,6 +215,7 @@ export class GraphLibrary {
       base: input.base ?? '/',
       thumbnail: input.thumbnail ?? null,
       writer: this.tabId,
+      ...(input.importKey !== undefined ? { importKey: input.importKey } : {}),
     };
     const size = byteSize(input.text) + sumSizes(assets) + (row.thumbnail?.size ?? 0);
     return this.write(`save "${name}"`, size, false, async () => {
@@ -595,6 +613,7 @@ export function checkGraphRow(raw: unknown): GraphRow | string {
     base: typeof raw.base === 'string' ? raw.base : '/',
     thumbnail: raw.thumbnail instanceof Blob ? raw.thumbnail : null,
     writer: typeof raw.writer === 'string' ? raw.writer : '',
+    ...(typeof raw.importKey === 'string' ? { importKey: raw.importKey } : {}),
   };
 }
 

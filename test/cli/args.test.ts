@@ -7,7 +7,7 @@ import { decodeNpy, encodeNpy } from '../../src/cli/npy';
 
 describe('parseArgs', () => {
   it('run with every option, in both --flag value and --flag=value forms', () => {
-    expect(parseArgs(['run', 'g.json', '--out=o', '--backend', 'cpu', '--set', 'a.b=1', '--set=n.x.y=text', '--npy', '--max-size', '512'])).toEqual({
+    expect(parseArgs(['run', 'g.json', '--out=o', '--backend', 'cpu', '--set', 'a.b=1', '--set=n.x.y=text', '--npy', '--max-size', '512', '--allow-read', '/data', '--allow-read=/more', '--max-file-size', '64M', '--max-memory=1.5G'])).toEqual({
       kind: 'run',
       graph: 'g.json',
       out: 'o',
@@ -19,8 +19,20 @@ describe('parseArgs', () => {
       ],
       npy: true,
       maxSize: 512,
+      allowRead: ['/data', '/more'],
+      maxFileBytes: 64 * 1024 * 1024,
+      maxMemory: 1.5 * 1024 ** 3,
       debug: false,
     });
+  });
+
+  it('sizes: plain bytes and binary units; bad sizes name the flag', () => {
+    expect(parseArgs(['run', 'g.json', '--out', 'o'])).toMatchObject({ allowRead: [], maxFileBytes: 256 * 1024 * 1024, maxMemory: 1024 ** 3 });
+    expect(parseArgs(['run', 'g.json', '--out', 'o', '--max-memory', '1048576'])).toMatchObject({ maxMemory: 1048576 });
+    expect(parseArgs(['run', 'g.json', '--out', 'o', '--max-memory', '512MiB'])).toMatchObject({ maxMemory: 512 * 1024 * 1024 });
+    expect(parseArgs(['run', 'g.json', '--out', 'o', '--max-file-size', '2k'])).toMatchObject({ maxFileBytes: 2048 });
+    expect(() => parseArgs(['run', 'g.json', '--out', 'o', '--max-memory', 'lots'])).toThrow('--max-memory lots: expected a size such as 512M, 2G or a number of bytes');
+    expect(() => parseArgs(['run', 'g.json', '--out', 'o', '--max-file-size', '0'])).toThrow('--max-file-size 0: expected a size');
   });
 
   it('defaults: backend wasm, max size 8192', () => {

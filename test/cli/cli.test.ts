@@ -3,8 +3,8 @@
  * graph, --set, --npy, --backend, and the bad-input paths with their one-line messages.
  * All spawns start together in beforeAll (each costs ~1–2 s of tsx + wasm start-up).
  */
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -70,6 +70,25 @@ beforeAll(async () => {
     ),
   );
   writeFileSync(path.join(tmp, 'a-file'), 'x');
+  // read rules (issue 10): graphs in their own folder naming files they must not read
+  const rules = path.join(tmp, 'rules');
+  const outside = path.join(tmp, 'outside');
+  mkdirSync(rules);
+  mkdirSync(outside);
+  copyFileSync(path.join(GRAPHS, 'assets', 'camera.png'), path.join(outside, 'cam.png'));
+  copyFileSync(path.join(GRAPHS, 'assets', 'camera.png'), path.join(rules, 'inside.png'));
+  symlinkSync(path.join(outside, 'cam.png'), path.join(rules, 'link.png'));
+  execFileSync('mkfifo', [path.join(rules, 'pipe.png')]);
+  const loadGraph = (file: string, source: string): string => {
+    const g = path.join(rules, file);
+    writeFileSync(g, doc([n('load', 'image.load', { source }), n('save', 'image.save', { name: 'got' })], [e('load', 'save')]));
+    return g;
+  };
+  const devZero = loadGraph('zero.graph.json', '/dev/zero');
+  const fifo = loadGraph('fifo.graph.json', 'pipe.png');
+  const escape = loadGraph('escape.graph.json', '../outside/cam.png');
+  const link = loadGraph('link.graph.json', 'link.png');
+  const inside = loadGraph('inside.graph.json', 'inside.png');
 
   const jobs: Record<string, Promise<Run>> = {
     denoise: cli(['run', 'graphs/denoise.graph.json', '--out', out('denoise')]),
@@ -86,6 +105,13 @@ beforeAll(async () => {
     notImage: cli(['run', path.join(tmp, 'notimage.graph.json'), '--out', out('notImage'), '--backend', 'cpu']),
     outDir: cli(['run', 'graphs/denoise.graph.json', '--out', path.join(tmp, 'a-file', 'sub')]),
     help: cli(['--help']),
+    devZero: cli(['run', devZero, '--out', out('x')]),
+    fifo: cli(['run', fifo, '--out', out('x')]),
+    escape: cli(['run', escape, '--out', out('x')]),
+    link: cli(['run', link, '--out', out('x')]),
+    allowed: cli(['run', escape, '--out', out('allowed'), '--allow-read', outside, '--backend', 'cpu']),
+    tooBig: cli(['run', inside, '--out', out('x'), '--max-file-size', '1k']),
+    memory: cli(['run', 'graphs/noise-gallery.graph.json', '--out', out('memory'), '--max-memory', '64k', '--backend', 'cpu']),
   };
   const done = await Promise.all(Object.entries(jobs).map(async ([k, p]) => [k, await p] as const));
   for (const [k, r] of done) runs[k] = r;
@@ -230,6 +256,27 @@ describe('pixel-loom: bad input exits non-zero with one line on stderr', () => {
     expect(r.outputs.mse).toEqual({ mse: 0 }); // the independent branch ran
     expect(r.outputs.psnr).toEqual({ psnr: 'Infinity' }); // PSNR of identical images, as a string
     expect(r.outputs.save).toBeUndefined();
+  });
+
+  it('a device (/dev/zero) is refused before anything is read: exit 2 naming node, source and rule', () =>
+    expectOneLine('devZero', 2, /^pixel-loom: node "load" \(image\.load\): source "\/dev\/zero" is refused: \/dev\/zero is outside the folders the CLI reads \(the graph file's folder .*rules\); allow its folder with --allow-read <dir>$/));
+  it('a FIFO inside the graph folder is refused without hanging', () => expectOneLine('fifo', 2, /^pixel-loom: node "load" \(image\.load\): source "pipe\.png" is refused: .*pipe\.png is a FIFO \(named pipe\), not a regular file$/));
+  it('a path out of the graph folder, and a symbolic link out of it, are refused', () => {
+    expectOneLine('escape', 2, /^pixel-loom: node "load" \(image\.load\): source "\.\.\/outside\/cam\.png" is refused: .*outside\/cam\.png is outside the folders the CLI reads/);
+    expectOneLine('link', 2, /^pixel-loom: node "load" \(image\.load\): source "link\.png" is refused: .*link\.png → .*outside\/cam\.png is outside the folders/);
+  });
+  it('--allow-read widens the rule', () => {
+    expect(runs.allowed!.code, runs.allowed!.stderr).toBe(0);
+    expect(png('allowed', 'got.png').width).toBeGreaterThan(0);
+  });
+  it('a file above --max-file-size is refused before reading', () =>
+    expectOneLine('tooBig', 2, /^pixel-loom: node "load" \(image\.load\): source "inside\.png" is refused: .*inside\.png is [\d.]+ \w+, above the file size limit of 1024 bytes \(raise it with --max-file-size\)$/));
+  it('--max-memory: a node whose output is above it fails before it runs, naming node and size', () => {
+    expect(runs.memory!.code).toBe(1);
+    const r = result('memory');
+    const errs = Object.entries(r.errors ?? {});
+    expect(errs.length).toBeGreaterThan(0);
+    expect(errs.some(([, m]) => /^node "\w+" \(generate\.noise\): its output would take [\d.]+ KiB of tensor data, above the memory budget of 64 KiB, so it was not run; raise it with --max-memory$/.test(m))).toBe(true);
   });
 
   it('--help prints the usage', () => {

@@ -580,3 +580,22 @@ describe('GraphLibrary: settings', () => {
     expect(await lib.getSetting('grid', {})).toEqual({ snap: true, size: 20 });
   });
 });
+
+describe('GraphLibrary: graphs imported from a link', () => {
+  it('finds the copy imported with a key, keeps the key through saves, not in duplicates or the trash', async () => {
+    const { lib, clock } = setup();
+    expect(await lib.findImported('text:1')).toBeNull();
+    const a = await lib.create({ name: 'Linked', text: graphText('Linked'), importKey: 'text:1' });
+    await lib.create({ name: 'Other', text: graphText('Other'), importKey: 'text:2' });
+    expect((await lib.findImported('text:1'))?.id).toBe(a.id);
+    clock.t += 1000;
+    await lib.save(a.id, { text: graphText('Linked, edited'), baseRev: 1 });
+    const found = await lib.findImported('text:1');
+    expect(found?.id).toBe(a.id);
+    expect(found?.rev).toBe(2);
+    const dup = await lib.duplicate(a.id);
+    expect((await lib.get(dup.id)).importKey).toBeUndefined();
+    await lib.trash(a.id);
+    expect(await lib.findImported('text:1')).toBeNull();
+  });
+});
