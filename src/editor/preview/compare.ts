@@ -15,7 +15,7 @@ export interface Difference {
 
 export function shapeText(img: Pick<FloatImage, 'width' | 'height' | 'channels' | 'fullWidth' | 'fullHeight' | 'stride'>): string {
   if (img.stride !== undefined && img.stride > 1 && img.fullWidth !== undefined && img.fullHeight !== undefined) {
-    return `${img.fullWidth}×${img.fullHeight}×${img.channels} (shown: every ${img.stride}th pixel, ${img.width}×${img.height})`;
+    return `${img.fullWidth}×${img.fullHeight}×${img.channels} (shown at 1/${img.stride} scale: ${img.width}×${img.height})`;
   }
   return `${img.width}×${img.height}×${img.channels}`;
 }
