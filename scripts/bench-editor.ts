@@ -290,6 +290,18 @@ async function main(): Promise<void> {
     const prevLong = await p2.evaluate(([a, b]) => (window as unknown as { __bench: { longtasks: { start: number; duration: number }[] } }).__bench.longtasks.filter((l) => l.start >= a! && l.start <= b!), [previewStart, previewEnd]);
     rows.push(['preview panel, 1024×1024×3 output: click → shown', `${(previewEnd - previewStart - 300).toFixed(0)} ms`]);
     rows.push(['preview panel: longest main-thread task while it fetches and renders', longest(prevLong)]);
+    // a huge output (8192² gray, 256 MiB of float32): the worker sends at most 2048² pixels
+    const huge = doc('bench: 8192² noise', [{ id: 'huge', type: 'generate.noise', params: { width: 8192, height: 8192, channels: 'gray', seed: 5 }, position: { x: 0, y: 0 } }], []);
+    await p2.evaluate((d) => (window as unknown as { __pixelLoom: { loadDocument(d: unknown): unknown } }).__pixelLoom.loadDocument(d), huge);
+    await idle(p2);
+    const hugeStart = await p2.evaluate(() => performance.now());
+    await p2.locator('[data-testid="node-huge"]').click({ position: { x: 30, y: 12 } });
+    await p2.waitForSelector('[data-testid="preview-panel"][data-state="ready"][data-shape^="8192×8192×1"]', { timeout: 120_000 });
+    await p2.waitForTimeout(300);
+    const hugeEnd = await p2.evaluate(() => performance.now());
+    const hugeLong = await p2.evaluate(([a, b]) => (window as unknown as { __bench: { longtasks: { start: number; duration: number }[] } }).__bench.longtasks.filter((l) => l.start >= a! && l.start <= b!), [hugeStart, hugeEnd]);
+    rows.push(['preview panel, 8192×8192×1 output (sent subsampled): click → shown', `${(hugeEnd - hugeStart - 300).toFixed(0)} ms`]);
+    rows.push(['preview panel, 8192²: longest main-thread task (target < 50 ms)', longest(hugeLong)]);
     // fill the library: import a small graph file LIBRARY_IMPORTS times (each import is a new graph)
     const small = JSON.stringify(doc('bench: small', [{ id: 'gen', type: 'generate.noise', params: { width: 32, height: 32, seed: 1 }, position: { x: 0, y: 0 } }], []), null, 2);
     const tImp = Date.now();
