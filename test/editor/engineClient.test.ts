@@ -76,4 +76,33 @@ describe('EngineClient', () => {
     reply({ type: 'progress', runId: 1, done: 2, total: 2 });
     expect(got).toEqual(['progress']);
   });
+
+  it('a graph the worker message cannot carry ends its run with the reason, not silence', async () => {
+    const { port } = fakePort();
+    const failing: WorkerPort = {
+      ...port,
+      postMessage: (m, t) => {
+        if (m.type === 'evaluate') throw new DOMException('() => 0 could not be cloned.', 'DataCloneError');
+        port.postMessage(m, t);
+      },
+    };
+    const c = new EngineClient({ port: failing, firstRunId: 40 });
+    const got: FromWorker[] = [];
+    c.on((m) => got.push(m));
+    const doc = { format: 'pixel-loom.graph' as const, version: 1, name: 'g', nodes: [], edges: [], bad: () => 0 };
+    expect(c.evaluate(doc, [{ node: 'a' }])).toBe(40);
+    await Promise.resolve();
+    expect(got).toEqual([{ type: 'done', runId: 40, cancelled: false, ms: 0, error: 'the graph could not be sent to the evaluation worker: () => 0 could not be cloned.' }]);
+  });
+
+  it('getOutput sends the evaluation key and pixel budget, and returns the subsampling', async () => {
+    const { port, sent, reply } = fakePort();
+    const c = new EngineClient({ port });
+    const p = c.getOutput('n', 'image', { key: 'k1', maxPixels: 4 });
+    const req = sent.at(-1)!.m as Extract<ToWorker, { type: 'getOutput' }>;
+    expect(req).toMatchObject({ type: 'getOutput', node: 'n', port: 'image', key: 'k1', maxPixels: 4 });
+    const data = new Float32Array(4);
+    reply({ type: 'output', requestId: req.requestId, node: 'n', port: 'image', width: 2, height: 2, channels: 1, fullWidth: 4, fullHeight: 3, stride: 2, data });
+    await expect(p).resolves.toEqual({ width: 2, height: 2, channels: 1, data, fullWidth: 4, fullHeight: 3, stride: 2 });
+  });
 });

@@ -97,4 +97,20 @@ describe('evaluation scheduler', () => {
     await p;
     expect(idle).toBe(true);
   });
+
+  it('anything that throws on the way to the worker is the run\'s error, shown, never silent', () => {
+    const state = new RunState((f) => setTimeout(f, 0));
+    const s = new EvalScheduler({ evaluate: () => 1 } as never, state, () => catalog, {
+      document: () => {
+        throw new Error('the canvas is gone');
+      },
+      revision: () => 1,
+      wanted: () => ['load'],
+      baseUrl: () => 'http://x/',
+    });
+    s.edited();
+    vi.advanceTimersByTime(EDIT_DEBOUNCE_MS);
+    expect(state.global.lastError).toBe('evaluation could not start: the canvas is gone');
+    expect(s.pending).toBe(false);
+  });
 });

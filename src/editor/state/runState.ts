@@ -267,7 +267,11 @@ export class RunState {
         this.global.backend = m.backend;
         break;
       case 'fatal':
+        // The worker cannot go on: no outstanding run will finish; say why where runs report.
         this.global.fatal = m.message;
+        this.global.lastError = m.message;
+        this.global.running = false;
+        this.finished = this.requested;
         break;
       case 'status': {
         const s = this.forKey(m.node, m.key);
