@@ -290,7 +290,7 @@ async function main(): Promise<void> {
     const prevLong = await p2.evaluate(([a, b]) => (window as unknown as { __bench: { longtasks: { start: number; duration: number }[] } }).__bench.longtasks.filter((l) => l.start >= a! && l.start <= b!), [previewStart, previewEnd]);
     rows.push(['preview panel, 1024×1024×3 output: click → shown', `${(previewEnd - previewStart - 300).toFixed(0)} ms`]);
     rows.push(['preview panel: longest main-thread task while it fetches and renders', longest(prevLong)]);
-    // a huge output (8192² gray, 256 MiB of float32): the worker sends at most 2048² pixels
+    // a huge output (8192² gray, 256 MiB of float32): the worker sends at most 1024² pixels
     const huge = doc('bench: 8192² noise', [{ id: 'huge', type: 'generate.noise', params: { width: 8192, height: 8192, channels: 'gray', seed: 5 }, position: { x: 0, y: 0 } }], []);
     await p2.evaluate((d) => (window as unknown as { __pixelLoom: { loadDocument(d: unknown): unknown } }).__pixelLoom.loadDocument(d), huge);
     await idle(p2);

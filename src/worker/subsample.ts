@@ -1,8 +1,8 @@
 /**
  * Subsampling for the preview panel: an image larger than the panel's pixel budget reaches
  * the main thread as every `stride`-th pixel of every `stride`-th row, so converting and
- * analysing it there never takes long, whatever the image size (issue: a 8192² preview froze
- * the page for 2 s). The values shown are exact values of real pixels.
+ * analysing it there never takes long, whatever the image size (a 8192² preview froze the page
+ * for 2 s). The values shown are exact values of real pixels.
  */
 
 /** The smallest whole stride that brings w×h under maxPixels. */

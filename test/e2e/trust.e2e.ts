@@ -230,7 +230,7 @@ describe('5. brakes on heavy work', () => {
     await page.close();
   }, 180_000);
 
-  it('a 4096² output reaches the preview subsampled to at most 2048² pixels', async () => {
+  it('a 4096² output reaches the preview subsampled to at most 1024² pixels', async () => {
     requireChromium();
     const page = await browser.context.newPage();
     await openEditor(page, server.url);
@@ -239,7 +239,7 @@ describe('5. brakes on heavy work', () => {
     await page.locator(tid('node-big')).click({ position: { x: 40, y: 10 } });
     await page.locator(`${tid('preview-panel')}[data-state="ready"]`).waitFor({ timeout: 120_000 });
     const shape = await page.locator(tid('preview-panel')).getAttribute('data-shape');
-    expect(shape).toBe('4096×4096×1 (shown at 1/2 scale: 2048×2048)');
+    expect(shape).toBe('4096×4096×1 (shown at 1/4 scale: 1024×1024)');
     await screenshot(page, 'trust-5-preview');
     await page.close();
   }, 180_000);
