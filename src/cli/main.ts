@@ -5,24 +5,20 @@
  * 2 bad input (arguments, graph file, --set, backend, output folder). Messages are one line;
  * stack traces only with --debug.
  */
-import { access, constants, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { access, constants, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import { realpathSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
-import { Engine, UpstreamFailure, type EngineEvent, type EvaluationResult } from '../engine/evaluate';
+import { Engine, type EngineEvent } from '../engine/evaluate';
 import { parseGraph } from '../engine/format';
 import type { Graph } from '../engine/graph';
 import { GraphError } from '../engine/errors';
-import { checkParam } from '../engine/params';
-import type { ParamSpec, Value } from '../engine/types';
 import { createRegistry } from '../nodes';
-import { encodePng } from '../nodes/lib/codec';
-import { saveFileName } from '../nodes/imageSave';
-import { parseArgs, UsageError, USAGE, type Command, type SetOption } from './args';
-import { createNodeHost, ReadRefused, type NodeHost } from './host';
-import { encodeNpy } from './npy';
+import { parseArgs, UsageError, USAGE, type Command } from './args';
+import { applySets, checkSources, evaluateAndWrite, oneLine, planFiles } from './execute';
+import { createNodeHost } from './host';
 import { initNodeBackend } from './tfNode';
 
 type RunCommand = Extract<Command, { kind: 'run' }>;
@@ -40,118 +36,10 @@ const defaultIO: CliIO = {
   tty: Boolean(process.stderr.isTTY),
 };
 
-function oneLine(s: string): string {
-  return s.replace(/\s*\n\s*/g, ' ').trim();
-}
+export { jsonNumber, parseSetValue } from './execute';
 
 function errCode(e: unknown): string | undefined {
   return typeof e === 'object' && e !== null && 'code' in e ? String((e as { code: unknown }).code) : undefined;
-}
-
-/** A number for result.json: non-finite values as the strings "Infinity", "-Infinity", "NaN". */
-export function jsonNumber(x: number): number | string {
-  return Number.isFinite(x) ? x : String(x);
-}
-
-/** Parses a --set value for a param: JSON when it parses (text params keep the raw text). */
-export function parseSetValue(spec: ParamSpec | undefined, text: string): unknown {
-  let parsed: unknown;
-  let isJson = true;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    isJson = false;
-  }
-  if (spec && (spec.kind === 'string' || spec.kind === 'enum')) return isJson && typeof parsed === 'string' ? parsed : text;
-  return isJson ? parsed : text;
-}
-
-/** Applies --set overrides; throws UsageError naming the node, the param and the bound. */
-export function applySets(graph: Graph, sets: readonly SetOption[]): void {
-  for (const s of sets) {
-    const where = `--set ${s.raw}`;
-    const node = graph.getNode(s.node);
-    if (!node) throw new UsageError(`${where}: no node "${s.node}" in the graph (nodes: ${graph.nodeIds().join(', ')})`);
-    const def = graph.definitionOf(s.node);
-    if (!def) throw new UsageError(`${where}: node "${s.node}" has the unknown type ${node.type}`);
-    const specs = def.params as Record<string, ParamSpec>;
-    const spec = Object.prototype.hasOwnProperty.call(specs, s.param) ? specs[s.param] : undefined;
-    if (!spec) {
-      const known = Object.keys(specs);
-      throw new UsageError(`${where}: node "${s.node}" (${def.type}) has no param ${s.param} (params: ${known.join(', ') || 'none'})`);
-    }
-    const value = parseSetValue(spec, s.value);
-    const reason = checkParam(spec, value);
-    if (reason) throw new UsageError(`${where}: node "${s.node}" param ${s.param}: ${reason}`);
-    try {
-      graph.setParam(s.node, s.param, value);
-    } catch (e) {
-      throw new UsageError(`${where}: ${e instanceof Error ? e.message : String(e)}`);
-    }
-  }
-}
-
-/** A file-name-safe version of a node id or port name. */
-function safePart(s: string): string {
-  const t = s.replace(/[^A-Za-z0-9._-]/g, '_').replace(/\.{2,}/g, '_');
-  return t.startsWith('.') ? `_${t.slice(1)}` : t;
-}
-
-interface PlannedFile {
-  readonly node: string;
-  readonly port: string;
-  readonly file: string;
-  readonly kind: 'png' | 'npy';
-}
-
-/** Which files the sinks will write; refuses two sinks writing the same file. */
-function planFiles(graph: Graph, sinks: readonly string[]): PlannedFile[] {
-  const planned: PlannedFile[] = [];
-  const owner = new Map<string, string>();
-  const add = (p: PlannedFile): void => {
-    const prev = owner.get(p.file.toLowerCase());
-    if (prev !== undefined) {
-      throw new UsageError(`two outputs would write ${p.file}: node "${prev}" and node "${p.node}" (give the image.save nodes different names)`);
-    }
-    owner.set(p.file.toLowerCase(), p.node);
-    planned.push(p);
-  };
-  for (const id of sinks) {
-    const node = graph.getNode(id)!;
-    const def = graph.definitionOf(id);
-    if (!def) continue;
-    if (node.type === 'image.save') {
-      const name = String(graph.effectiveParams(id).name);
-      add({ node: id, port: 'image', file: saveFileName(name), kind: 'png' });
-      continue;
-    }
-    for (const [port, spec] of Object.entries(def.outputs)) {
-      if (spec.type === 'image' || spec.type === 'mask') add({ node: id, port, file: `${safePart(id)}.${safePart(port)}.png`, kind: 'png' });
-      else if (spec.type === 'latent') add({ node: id, port, file: `${safePart(id)}.${safePart(port)}.npy`, kind: 'npy' });
-    }
-  }
-  return planned;
-}
-
-type OutputEntry = number | string | { file: string; shape: number[] };
-
-async function writeImage(outDir: string, file: string, t: tf.Tensor, npy: boolean): Promise<{ file: string; shape: number[] }> {
-  const shape = [...t.shape];
-  if (shape.length !== 3 || ![1, 3, 4].includes(shape[2]!)) {
-    throw new Error(`output has shape [${shape.join(', ')}], not an image [height, width, 1|3|4]`);
-  }
-  const data = (await t.data()) as Float32Array;
-  const [h, w, c] = shape as [number, number, number];
-  await writeFile(path.join(outDir, file), encodePng(data, w, h, c));
-  if (npy) await writeFile(path.join(outDir, file.replace(/\.png$/i, '.npy')), encodeNpy(Float32Array.from(data), shape));
-  return { file, shape };
-}
-
-async function readNumber(v: Value): Promise<number> {
-  if (typeof v === 'number') return v;
-  const d = await v.data();
-  if (d.length !== 1) throw new Error(`number output is a tensor of shape [${v.shape.join(', ')}]`);
-  return Number(d[0]);
 }
 
 function progressLine(e: EngineEvent, graph: Graph, state: { done: number; total: number }): string | null {
@@ -206,8 +94,8 @@ async function runGraph(cmd: RunCommand, io: CliIO): Promise<number> {
     throw e;
   }
   applySets(graph, cmd.sets);
-  const sinks = graph.sinks();
-  const planned = planFiles(graph, sinks);
+  // Two sinks writing the same file are refused before anything runs.
+  planFiles(graph, graph.sinks());
 
   // 2. The output folder.
   const outDir = path.resolve(cmd.out);
@@ -240,115 +128,31 @@ async function runGraph(cmd: RunCommand, io: CliIO): Promise<number> {
   const host = createNodeHost({ baseDir: path.dirname(graphPath), maxImageSide: cmd.maxSize, allowRead: cmd.allowRead, maxFileBytes: cmd.maxFileBytes });
   await checkSources(graph, host);
   const engine = new Engine({ registry, host, maxOutputBytes: cmd.maxMemory, memoryHint: 'raise it with --max-memory' });
-  let result: EvaluationResult | undefined;
+  const t0 = performance.now();
   try {
     const state = { done: 0, total: 0 };
-    result = await engine.evaluate(graph, sinks, {
-      onEvent: io.tty
-        ? (e) => {
-            const line = progressLine(e, graph, state);
-            if (line) io.stderr(line);
+    const written = await evaluateAndWrite(graph, engine, outDir, {
+      npy: cmd.npy,
+      backendName,
+      ...(io.tty
+        ? {
+            onEvent: (e: EngineEvent) => {
+              const line = progressLine(e, graph, state);
+              if (line) io.stderr(line);
+            },
           }
-        : undefined,
+        : {}),
     });
-
-    // 5. Outputs.
-    const outputs: Record<string, Record<string, OutputEntry>> = {};
-    const errors = new Map<string, string>();
-    for (const [id, err] of result.errors) errors.set(id, oneLine(err.message));
-    const setOut = (node: string, port: string, v: OutputEntry): void => {
-      (outputs[node] ??= {})[port] = v;
-    };
-    for (const id of sinks) {
-      if (errors.has(id)) continue;
-      const node = graph.getNode(id)!;
-      const def = graph.definitionOf(id);
-      if (!def) continue;
-      try {
-        if (node.type === 'image.save') {
-          const edge = graph.edgeInto(id, 'image');
-          const v = edge ? result.value(edge.from.node, edge.from.port) : undefined;
-          if (v === undefined || typeof v === 'number') throw new Error('input "image" has no image to save');
-          const plan = planned.find((p) => p.node === id)!;
-          setOut(id, 'image', await writeImage(outDir, plan.file, v, cmd.npy));
-          continue;
-        }
-        for (const [port, spec] of Object.entries(def.outputs)) {
-          const v = result.value(id, port);
-          if (v === undefined) continue;
-          if (spec.type === 'number') {
-            setOut(id, port, jsonNumber(await readNumber(v)));
-          } else if (typeof v !== 'number') {
-            const plan = planned.find((p) => p.node === id && p.port === port)!;
-            if (plan.kind === 'png') setOut(id, port, await writeImage(outDir, plan.file, v, cmd.npy));
-            else {
-              const data = Float32Array.from((await v.data()) as Float32Array);
-              await writeFile(path.join(outDir, plan.file), encodeNpy(data, v.shape));
-              setOut(id, port, { file: plan.file, shape: [...v.shape] });
-            }
-          }
-        }
-      } catch (e) {
-        errors.set(id, `node "${id}" (${node.type}): ${oneLine(e instanceof Error ? e.message : String(e))}`);
-      }
-    }
-
-    const timings: Record<string, number> = {};
-    for (const [id, ms] of result.timings) timings[id] = Math.round(ms * 1000) / 1000;
-    const json: Record<string, unknown> = { backend: result.backend || backendName, outputs, timings };
-    if (errors.size > 0) json.errors = Object.fromEntries(errors);
-    try {
-      await writeFile(path.join(outDir, 'result.json'), `${JSON.stringify(json, null, 2)}\n`);
-    } catch (e) {
-      throw new UsageError(`cannot write ${path.join(cmd.out, 'result.json')}: ${oneLine((e as Error).message)}`);
-    }
-    // A file refused by the read rules while running (e.g. a custom model's weights) is bad
-    // input, like one refused before: exit 2 with one line.
-    for (const [id, err] of result.errors) {
-      const refused = readRefusal(err);
-      if (refused) throw new UsageError(`node "${id}" (${graph.getNode(id)?.type ?? '?'}): ${refused.message}`);
-    }
     // stderr: one line per node that failed by itself (result.json also lists the nodes
     // that failed only because an input came from a failed node).
-    for (const [id, msg] of errors) {
-      if (!(result.errors.get(id)?.cause instanceof UpstreamFailure)) io.stderr(`error: ${msg}`);
-    }
-    return errors.size > 0 ? 1 : 0;
+    for (const id of written.rootErrors) io.stderr(`error: ${written.errors.get(id)}`);
+    const failed = written.errors.size;
+    io.stdout(
+      `pixel-loom run: ${graph.nodeIds().length} nodes, ${failed === 0 ? 'all ok' : `${failed} failed`}, ${((performance.now() - t0) / 1000).toFixed(2)} s on ${String(written.json.backend)} → ${path.join(cmd.out, 'result.json')}`,
+    );
+    return failed > 0 ? 1 : 0;
   } finally {
-    result?.release();
     engine.dispose();
-  }
-}
-
-/** The ReadRefused behind an error, following `cause`. */
-function readRefusal(e: unknown): ReadRefused | null {
-  for (let x: unknown = e, depth = 0; x instanceof Error && depth < 8; x = (x as { cause?: unknown }).cause, depth++) {
-    if (x instanceof ReadRefused) return x;
-  }
-  return null;
-}
-
-/**
- * Refuses, before anything runs, a graph that names a file the CLI must not read: every
- * image.load source and every custom model URL. Exit 2 with one line naming the node, the
- * source and the rule.
- */
-async function checkSources(graph: Graph, host: NodeHost): Promise<void> {
-  for (const id of graph.nodeIds()) {
-    const node = graph.getNode(id)!;
-    if (!graph.definitionOf(id)) continue;
-    const p = graph.effectiveParams(id);
-    const sources: string[] = [];
-    if (node.type === 'image.load' && typeof p.source === 'string') sources.push(p.source);
-    if (p.model === 'custom' && typeof p.modelUrl === 'string') sources.push(p.modelUrl);
-    for (const source of sources) {
-      try {
-        await host.checkSource(source);
-      } catch (e) {
-        if (e instanceof ReadRefused) throw new UsageError(`node "${id}" (${node.type}): ${e.message}`);
-        throw new UsageError(`node "${id}" (${node.type}): cannot check source ${JSON.stringify(source)}: ${oneLine((e as Error).message)}`);
-      }
-    }
   }
 }
 
@@ -393,6 +197,15 @@ export async function main(argv: readonly string[], io: CliIO = defaultIO): Prom
         return 0;
       case 'run':
         return await runCommand(cmd, io);
+      // Loaded only for these commands (the pool and the queue client are not small).
+      case 'batch': {
+        const { runBatch } = await import('./batch/batch');
+        return await runBatch(cmd, io, argv);
+      }
+      case 'worker': {
+        const [{ runWorker }, { THREAD_ENTRY }] = await Promise.all([import('./batch/queue'), import('./batch/batch')]);
+        return await runWorker(cmd.queue, cmd.jobs ?? os.availableParallelism(), cmd.backend, io, THREAD_ENTRY);
+      }
     }
   } catch (e) {
     if (e instanceof UsageError) {
