@@ -122,10 +122,33 @@ function sharpen(): Graph {
   return b.g;
 }
 
+/** Noisy/clean training pairs: run over a folder with a sweep of noise levels (README, pixel-loom batch). */
+function trainingPairs(): Graph {
+  const b = builder(
+    'Noisy/clean training pairs',
+    'Saves an image (clean) and a copy with Gaussian noise (noisy), scored with SSIM and PSNR. Made to run over a folder with a sweep of noise levels: pixel-loom batch graphs/training-pairs.graph.json --out pairs --input "load=graphs/assets/*.png" --sweep noisy.sigma=0.02:0.12:0.02',
+  );
+  b.node('load', 'image.load', { source: 'assets/camera.png' }, 0, 1);
+  b.node('noisy', 'noise.gaussian', { sigma: 0.05, seed: 1 }, 1, 1);
+  b.node('ssim', 'metric.ssim', {}, 2, 0);
+  b.node('psnr', 'metric.psnr', {}, 2, 1);
+  b.node('saveClean', 'image.save', { name: 'clean' }, 2, 2);
+  b.node('saveNoisy', 'image.save', { name: 'noisy' }, 2, 3);
+  b.wire('load', 'noisy');
+  for (const m of ['ssim', 'psnr']) {
+    b.wire('load', m, 'a');
+    b.wire('noisy', m, 'b');
+  }
+  b.wire('load', 'saveClean');
+  b.wire('noisy', 'saveNoisy');
+  return b.g;
+}
+
 const graphs: Record<string, Graph> = {
   'denoise.graph.json': denoise(),
   'edges.graph.json': edges(),
   'noise-gallery.graph.json': noiseGallery(),
   'sharpen.graph.json': sharpen(),
+  'training-pairs.graph.json': trainingPairs(),
 };
 for (const [file, g] of Object.entries(graphs)) writeCanonical(registry, file, g);

@@ -87,3 +87,46 @@ describe('encodeNpy', () => {
     expect(decodeNpy(encodeNpy(Float32Array.from([7]), [1])).header).toContain("'shape': (1,)");
   });
 });
+
+describe('parseArgs: batch and worker', () => {
+  it('batch with inputs, sweeps, sets and the pool/queue options', () => {
+    expect(
+      parseArgs(['batch', 'g.json', '--out', 'o', '--input', 'load=imgs/', '--input=mask=masks/*.png', '--sweep', 'noisy.sigma=0.02:0.12:0.02', '--sweep', 'blur.sigma=1,2', '--set', 'a.b=1', '--jobs', '3', '--queue', 'redis://127.0.0.1:6379/2', '--fail-fast']),
+    ).toMatchObject({
+      kind: 'batch',
+      graph: 'g.json',
+      out: 'o',
+      inputs: [
+        { raw: 'load=imgs/', node: 'load', pattern: 'imgs/' },
+        { raw: 'mask=masks/*.png', node: 'mask', pattern: 'masks/*.png' },
+      ],
+      sweeps: [
+        { node: 'noisy', param: 'sigma', spec: '0.02:0.12:0.02' },
+        { node: 'blur', param: 'sigma', spec: '1,2' },
+      ],
+      sets: [{ node: 'a', param: 'b', value: '1' }],
+      jobs: 3,
+      queue: 'redis://127.0.0.1:6379/2',
+      failFast: true,
+      backend: 'wasm',
+    });
+    expect(parseArgs(['batch', 'g.json', '--out', 'o'])).toMatchObject({ jobs: null, queue: null, failFast: false, inputs: [], sweeps: [] });
+  });
+
+  it('worker: the queue is required; backend only when given', () => {
+    expect(parseArgs(['worker', '--queue', 'redis://h:1', '--jobs', '2'])).toEqual({ kind: 'worker', queue: 'redis://h:1', jobs: 2, backend: null, debug: false });
+    expect(parseArgs(['worker', '--queue', 'redis://h:1', '--backend', 'cpu'])).toMatchObject({ backend: 'cpu', jobs: null });
+    expect(() => parseArgs(['worker'])).toThrow('worker: missing --queue redis://host:port[/db]');
+  });
+
+  it('refuses bad batch arguments naming them', () => {
+    expect(() => parseArgs(['batch', 'g.json'])).toThrow('batch: missing --out <dir>');
+    expect(() => parseArgs(['batch', 'g.json', '--out', 'o', '--input', 'imgs/'])).toThrow('--input imgs/: expected <node>=<dir|glob>');
+    expect(() => parseArgs(['batch', 'g.json', '--out', 'o', '--sweep', 'sigma=1,2'])).toThrow('--sweep sigma=1,2: expected node.param=v1,v2,… or node.param=start:stop:step');
+    expect(() => parseArgs(['batch', 'g.json', '--out', 'o', '--jobs', 'many'])).toThrow('--jobs many: expected a whole number of worker threads from 1 to 256');
+    expect(() => parseArgs(['batch', 'g.json', '--out', 'o', '--queue', 'http://h'])).toThrow('--queue http://h: expected a redis:// or rediss:// URL');
+    expect(() => parseArgs(['batch', 'g.json', 'h.json', '--out', 'o'])).toThrow('unexpected argument "h.json" (one graph file per batch)');
+    expect(() => parseArgs(['nodes', 'x'])).toThrow('nodes: unexpected argument "x"');
+  });
+});
+

@@ -87,6 +87,10 @@ beforeAll(async () => {
   png(dir('masks', 'b.png'), 48, 40, 8);
   png(dir('masks', 'd.png'), 48, 40, 9);
   writeFileSync(dir('notes.txt'), 'not an image');
+  mkdirSync(dir('mixed'));
+  png(dir('mixed', 'a.png'), 48, 40, 1);
+  writeFileSync(dir('mixed', 'b.png'), 'not a PNG at all');
+  png(dir('mixed', 'c.png'), 48, 40, 3);
   writeFileSync(
     dir('denoise.graph.json'),
     graphDoc(
@@ -110,6 +114,8 @@ beforeAll(async () => {
     badSweep: cli(['batch', g, '--out', dir('x'), '--input', `load=${dir('imgs')}`, '--sweep', 'noisy.sigma=0.3:0.1:0.1']),
     sweepRange: cli(['batch', g, '--out', dir('x'), '--input', `load=${dir('imgs')}`, '--sweep', 'noisy.sigma=0.5,7']),
     badJobs: cli(['batch', g, '--out', dir('x'), '--input', `load=${dir('imgs')}`, '--jobs', '0']),
+    mixed: cli(['batch', g, '--out', dir('mixed-out'), '--input', `load=${dir('mixed')}`, '--jobs', '1']),
+    failFast: cli(['batch', g, '--out', dir('ff-out'), '--input', `load=${dir('mixed')}`, '--jobs', '1', '--fail-fast']),
   };
   for (const [k, p] of Object.entries(jobs)) runs[k] = await p;
 }, 240_000);
@@ -199,6 +205,32 @@ describe('pixel-loom batch: local', () => {
     expect(csv(out).map((r) => r.slice(0, 5))).toEqual(csv(dir('out1')).map((r) => r.slice(0, 5)));
     expect(existsSync(path.join(out, '.batch', 'tmp'))).toBe(false);
   }, 120_000);
+});
+
+describe('pixel-loom batch: failing jobs', () => {
+  it('one failing job does not stop the others; its message is in error; exit 1', () => {
+    const r = runs.mixed!;
+    expect(r.code).toBe(1);
+    expect(r.stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(/^error: job b: node "load" \(image\.load\): .*b\.png.* is not a PNG or JPEG image/)]);
+    const rows = csv(dir('mixed-out'));
+    expect(rows.slice(1).map((row) => [row[0], row.at(-1) === '' ? 'ok' : 'failed'])).toEqual([
+      ['a', 'ok'],
+      ['b', 'failed'],
+      ['c', 'ok'],
+    ]);
+  });
+
+  it('--fail-fast: nothing new starts after the first failure', () => {
+    const r = runs.failFast!;
+    expect(r.code).toBe(1);
+    const rows = csv(dir('ff-out'));
+    expect(rows.slice(1).map((row) => [row[0], row.at(-1)])).toEqual([
+      ['a', ''],
+      ['b', expect.stringContaining('is not a PNG or JPEG image')],
+      ['c', 'not run'],
+    ]);
+    expect(r.stdout).toMatch(/1 not run \(--fail-fast\)/);
+  });
 });
 
 describe('pixel-loom batch: bad arguments exit 2 with one line', () => {

@@ -182,24 +182,29 @@ export function redact(url: string): string {
   }
 }
 
-/** The local pool: `threads` worker threads, each with its own engine. */
+/**
+ * The local pool: `threads` worker threads, each with its own engine; at most `threads` jobs
+ * are handed to it at a time, so with `failFast` nothing new starts after a failure.
+ */
 async function runLocal(tasks: readonly JobTask[], threads: number, onResult: (r: JobResult) => void, failFast: boolean): Promise<void> {
   const pool = new Piscina<JobTask, JobResult>({ filename: THREAD_ENTRY, minThreads: Math.min(threads, tasks.length), maxThreads: threads, idleTimeout: 1000, concurrentTasksPerWorker: 1 });
-  const stop = new AbortController();
+  let next = 0;
+  let stop = false;
+  const lane = async (): Promise<void> => {
+    while (!stop && next < tasks.length) {
+      const task = tasks[next++]!;
+      let r: JobResult;
+      try {
+        r = await pool.run(task);
+      } catch (e) {
+        r = { id: task.id, ms: 0, error: `the job's thread failed: ${oneLine(e instanceof Error ? e.message : String(e))}`, numbers: {}, outcome: 'ran' };
+      }
+      onResult(r);
+      if (r.error && failFast) stop = true;
+    }
+  };
   try {
-    await Promise.all(
-      tasks.map(async (task) => {
-        let r: JobResult;
-        try {
-          r = await pool.run(task, { signal: stop.signal });
-        } catch (e) {
-          if (stop.signal.aborted) return;
-          r = { id: task.id, ms: 0, error: `the job's thread failed: ${oneLine(e instanceof Error ? e.message : String(e))}`, numbers: {}, outcome: 'ran' };
-        }
-        onResult(r);
-        if (r.error && failFast) stop.abort();
-      }),
-    );
+    await Promise.all(Array.from({ length: Math.min(threads, tasks.length) }, lane));
   } finally {
     await pool.destroy();
   }
