@@ -176,6 +176,11 @@ async function main(): Promise<void> {
     const r = spawnSync('npm', ['run', '--silent', 'bench:editor'], { stdio: 'inherit' });
     if (r.status !== 0) console.error('(editor benchmark failed; run `npm run bench:editor` alone to see why)');
   }
+  // Batch throughput against an OpenCV + scikit-image script: scripts/bench-batch.ts
+  if (!process.argv.includes('--no-batch')) {
+    const r = spawnSync('npm', ['run', '--silent', 'bench:batch'], { stdio: 'inherit' });
+    if (r.status !== 0) console.error('(batch benchmark failed; run `npm run bench:batch` alone to see why)');
+  }
   process.exit(0);
 }
 
