@@ -11,7 +11,8 @@ function restrict(patterns, message) {
 }
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'public/**', '**/*.d.ts', 'out/**', 'tmp/**'] },
+  // src/kernels/wasm is AssemblyScript (its own types: f32, v128, …), compiled by asc.
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'public/**', '**/*.d.ts', 'out/**', 'tmp/**', 'src/kernels/wasm/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {
@@ -22,6 +23,10 @@ export default tseslint.config(
   {
     files: ['src/engine/**'],
     rules: restrict([...ui, ...storage, ...rel('nodes', 'models', 'editor', 'storage', 'worker', 'cli', 'app')], 'src/engine is plain TypeScript: no Vue, Rete, Dexie, DOM, or other src modules (DESIGN.md §1)'),
+  },
+  {
+    files: ['src/kernels/**'],
+    rules: restrict([...ui, ...storage, ...tfjs, ...rel('engine', 'nodes', 'models', 'editor', 'storage', 'worker', 'cli', 'app')], 'src/kernels are pure: typed arrays and sizes, no tfjs, no graph (DESIGN.md §7b)'),
   },
   {
     files: ['src/nodes/**'],

@@ -5,6 +5,8 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     exclude: ['test/e2e/**', 'node_modules/**'],
     environment: 'node',
+    // loads the WebAssembly kernels (src/kernels) as the CLI and the worker do
+    setupFiles: ['test/helpers/kernels.ts'],
     reporters: ['default', ['json', { outputFile: 'tmp/vitest-report.json' }]],
     testTimeout: 60_000,
     hookTimeout: 60_000,

@@ -5,7 +5,8 @@
  *
  * Options: --backends cpu,wasm,webgpu (default: wasm,cpu; webgpu is the SwiftShader software
  * adapter here, add it explicitly) --sizes 256,512,1024 --reps N --no-editor (skip the editor
- * figures that `npm run bench:editor` adds at the end)
+ * figures that `npm run bench:editor` adds at the end) --no-batch (skip `npm run bench:batch`)
+ * --no-kernels (measure the tfjs path instead of the WebAssembly kernels)
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { spawnSync } from 'node:child_process';
@@ -16,6 +17,7 @@ import { effectiveParams } from '../src/engine/params';
 import type { AnyNodeDefinition, Host, Value } from '../src/engine/types';
 import { Engine } from '../src/engine/evaluate';
 import { Graph } from '../src/engine/graph';
+import { initKernels } from '../src/kernels';
 import { createRegistry } from '../src/nodes';
 
 function arg(name: string, dflt: string): string {
@@ -155,11 +157,15 @@ function peerTimes(): Record<string, number> | null {
 }
 
 async function main(): Promise<void> {
-  console.error(`pixel-loom bench: backends ${backends.join(', ')}; sizes ${sizes.join(', ')}`);
+  // Our WebAssembly SIMD kernels serve cpu and wasm (as in the CLI and the worker);
+  // --no-kernels measures the tfjs implementation they replace.
+  const kernels = !process.argv.includes('--no-kernels') && (await initKernels());
+  console.error(`pixel-loom bench: backends ${backends.join(', ')}; sizes ${sizes.join(', ')}; WebAssembly kernels ${kernels ? 'on' : 'off'}`);
   const rows = await nodeRows();
   const chain = await chainRows();
   const peer = peerTimes();
 
+  console.log(`\n(WebAssembly SIMD kernels ${kernels ? 'on' : 'off'} for cpu and wasm)`);
   console.log('\n| op | size | backend | ours (ms, median) | peer (ms) | ours/peer |');
   console.log('|---|---|---|---|---|---|');
   for (const r of rows) {

@@ -20,6 +20,7 @@ import { parseArgs, UsageError, USAGE, type Command } from './args';
 import { applySets, checkSources, evaluateAndWrite, oneLine, planFiles } from './execute';
 import { createNodeHost } from './host';
 import { initNodeBackend } from './tfNode';
+import { initKernels } from '../kernels';
 
 type RunCommand = Extract<Command, { kind: 'run' }>;
 
@@ -120,6 +121,7 @@ async function runGraph(cmd: RunCommand, io: CliIO): Promise<number> {
   let backendName: string;
   try {
     backendName = (await initNodeBackend(cmd.backend)).name;
+    await initKernels();
   } catch (e) {
     throw new UsageError(`--backend ${cmd.backend}: ${oneLine((e as Error).message)}`);
   }

@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { defineNode } from '../engine/defineNode';
 import { accurateMean, colourChannels, sameShapeImages } from './lib/metrics';
-import { cropBorder, SSIM_WIN, ssimMap } from './lib/ssim';
+import { cropBorder, SSIM_WIN, ssimMap, ssimOnHost } from './lib/ssim';
 
 export const metricSsim = defineNode({
   type: 'metric.ssim',
@@ -20,6 +20,8 @@ export const metricSsim = defineNode({
     if (h < SSIM_WIN || w < SSIM_WIN) {
       throw new Error(`input "a" is ${h}×${w} px (height×width); SSIM needs at least ${SSIM_WIN} px on a side`);
     }
+    const host = ssimOnHost(colourChannels(a), colourChannels(b));
+    if (host) return host;
     const s = ssimMap(colourChannels(a), colourChannels(b));
     const ssim = accurateMean(cropBorder(s));
     const map = s.shape[2] === 1 ? s : tf.mean(s, 2, true);

@@ -19,6 +19,7 @@ import type { Graph } from '../engine/graph';
 import { hashBytes } from '../engine/signature';
 import type { BackendPreference } from '../engine/backend';
 import type { BackendInfo, FromWorker, ToWorker } from '../engine/protocol';
+import { initKernels } from '../kernels';
 import { createRegistry } from '../nodes/index';
 import { chooseBackend } from './backend';
 import { ASSET_PREFIX, createBrowserHost } from './host';
@@ -92,7 +93,10 @@ function init(pref: BackendPreference): void {
   post({ type: 'catalog', catalog: registry.catalog() });
   backendReady = (async () => {
     try {
+      // the WebAssembly kernels load beside the backend (a failure only means the tfjs path)
+      const kernels = initKernels();
       backend = await chooseBackend(pref);
+      await kernels;
       post({ type: 'ready', catalog: registry.catalog(), backend });
     } catch (e) {
       post({ type: 'fatal', message: `no tfjs backend could start: ${message(e)}` });

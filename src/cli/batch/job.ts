@@ -24,6 +24,7 @@ import { UsageError, type EvalOptions, type SetOption } from '../args';
 import { applySets, checkSources, evaluateAndWrite, oneLine } from '../execute';
 import { createNodeHost, type NodeHost } from '../host';
 import { initNodeBackend } from '../tfNode';
+import { initKernels } from '../../kernels';
 import { writeAtomicText } from './files';
 
 /** Everything a job needs; plain data (it crosses threads and the Redis queue). */
@@ -104,6 +105,7 @@ function threadContext(opts: EvalOptions): Promise<ThreadContext> {
   context = (async () => {
     (await previous?.catch(() => null))?.engine.dispose();
     const choice = await initNodeBackend(opts.backend);
+    await initKernels();
     const current = { current: createNodeHost({ baseDir: os.tmpdir(), maxImageSide: opts.maxSize }) };
     const host: Host = {
       get limits() {

@@ -6,7 +6,18 @@
  * Kernels are built on the host in double precision and uploaded as float32.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { padImage, type BorderMode } from './pad';
+import { kernelsReady, sepCorrelate } from '../../kernels';
+import { padImage, padIndices, type BorderMode } from './pad';
+
+/**
+ * True when the WebAssembly kernels (src/kernels) serve this backend: the image data is on
+ * the host (cpu, wasm) and the kernels are loaded. On webgpu the tfjs programs stay on the GPU.
+ */
+export function hostKernels(): boolean {
+  if (!kernelsReady()) return false;
+  const b = tf.getBackend();
+  return b === 'cpu' || b === 'wasm';
+}
 
 /**
  * OpenCV's default Gaussian kernel size for a float image and a given sigma
@@ -88,6 +99,13 @@ function checkOdd(n: number, what: string): void {
 export function correlateSeparable(img: tf.Tensor3D, kx: ArrayLike<number>, ky: ArrayLike<number>, mode: BorderMode): tf.Tensor3D {
   checkOdd(kx.length, 'horizontal kernel');
   checkOdd(ky.length, 'vertical kernel');
+  if (hostKernels()) {
+    const [h, w, c] = img.shape;
+    const rx = (kx.length - 1) / 2;
+    const ry = (ky.length - 1) / 2;
+    const out = sepCorrelate(img.dataSync() as Float32Array, h, w, c, kx, ky, padIndices(w, rx, rx, mode), padIndices(h, ry, ry, mode));
+    return tf.tensor3d(out, [h, w, c]);
+  }
   return tf.tidy(() => {
     let x: tf.Tensor3D = img;
     const rx = (kx.length - 1) / 2;

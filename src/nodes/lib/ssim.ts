@@ -13,6 +13,9 @@
  *   values (equal to the mean over the cropped H×W×C map).
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { ssimSum } from '../../kernels';
+import { hostKernels } from './conv';
+import { padIndices } from './pad';
 
 export const SSIM_SIGMA = 1.5;
 export const SSIM_TRUNCATE = 3.5;
@@ -89,4 +92,40 @@ export function cropBorder(map: tf.Tensor3D): tf.Tensor3D {
   const [h, w, c] = map.shape;
   const r = SSIM_RADIUS;
   return tf.slice(map, [r, r, 0], [h - 2 * r, w - 2 * r, c]);
+}
+
+/**
+ * SSIM and its map with the fused WebAssembly kernel (all five moments in one separable pass),
+ * when `hostKernels()`; null otherwise (the caller uses ssimMap). The mean is taken in double
+ * over the cropped map of every channel; the map is averaged over the channels.
+ */
+export function ssimOnHost(a: tf.Tensor3D, b: tf.Tensor3D): { ssim: number; map: tf.Tensor3D } | null {
+  if (!hostKernels()) return null;
+  const [h, w, c] = a.shape;
+  const r = SSIM_RADIUS;
+  const { sum, map } = ssimSum(
+    a.dataSync() as Float32Array,
+    b.dataSync() as Float32Array,
+    h,
+    w,
+    c,
+    ssimKernel(),
+    padIndices(w, r, r, 'reflect'),
+    padIndices(h, r, r, 'reflect'),
+    r,
+    K1 * K1,
+    K2 * K2,
+    true,
+  );
+  const count = (h - 2 * r) * (w - 2 * r) * c;
+  let out = map!;
+  if (c > 1) {
+    out = new Float32Array(h * w);
+    for (let p = 0; p < h * w; p++) {
+      let s = 0;
+      for (let ch = 0; ch < c; ch++) s += map![p * c + ch]!;
+      out[p] = s / c;
+    }
+  }
+  return { ssim: sum / count, map: tf.tensor3d(out, [h, w, 1]) };
 }

@@ -1,0 +1,159 @@
+/**
+ * The kernel layer (DESIGN.md §7b): our own WebAssembly SIMD kernels (wasm/kernels.ts,
+ * AssemblyScript, built by `npm run build:kernels`), loaded once per process or worker and
+ * called on typed arrays. The same .wasm serves Node (CLI, tests) and the browser worker.
+ *
+ * Nodes use them through their tfjs helpers on the `cpu` and `wasm` backends once
+ * `initKernels()` has resolved (the CLI, the worker and the test set-up call it); until then,
+ * or on `webgpu`, the helpers keep their tfjs implementation, so a missing build is slower,
+ * never wrong.
+ */
+
+interface KernelExports {
+  readonly memory: WebAssembly.Memory;
+  alloc(bytes: number): number;
+  reset(): void;
+  sepCorrelate(src: number, dst: number, h: number, w: number, c: number, kx: number, nkx: number, ky: number, nky: number, colIdx: number, rowIdx: number, rowBuf: number, tmp: number): void;
+  ssim(a: number, b: number, h: number, w: number, c: number, k: number, n: number, means: number, colIdx: number, rowIdx: number, bufA: number, bufB: number, planes: number, map: number, srow: number, scratch: number, crop: number, c1: number, c2: number): number;
+}
+
+let exportsRef: KernelExports | null = null;
+let loading: Promise<boolean> | null = null;
+let disabled = false;
+
+const WASM_URL = new URL('./wasm/build/kernels.wasm', import.meta.url);
+
+async function wasmBytes(): Promise<ArrayBuffer> {
+  if (WASM_URL.protocol === 'file:') {
+    // Node (CLI, tests): read the file; the module name is a variable so bundlers leave it alone.
+    const fsName = 'node:fs/promises';
+    const fs = (await import(/* @vite-ignore */ fsName)) as typeof import('node:fs/promises');
+    const buf = await fs.readFile(WASM_URL);
+    return buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer;
+  }
+  const res = await fetch(WASM_URL);
+  if (!res.ok) throw new Error(`HTTP ${res.status} for ${WASM_URL.href}`);
+  return res.arrayBuffer();
+}
+
+/**
+ * Loads the kernels (once). Resolves true when they are usable; false when the build is
+ * missing or this runtime has no WebAssembly SIMD (the callers then keep their tfjs path).
+ */
+export function initKernels(): Promise<boolean> {
+  loading ??= (async () => {
+    try {
+      const { instance } = await WebAssembly.instantiate(await wasmBytes(), { env: { abort: () => undefined } });
+      exportsRef = instance.exports as unknown as KernelExports;
+      return true;
+    } catch {
+      exportsRef = null;
+      return false;
+    }
+  })();
+  return loading;
+}
+
+/** True once initKernels() succeeded (and kernels are not switched off for a test). */
+export function kernelsReady(): boolean {
+  return exportsRef !== null && !disabled;
+}
+
+/** Switches the kernels off (true) or on again, so tests can compare both paths. */
+export function setKernelsDisabled(off: boolean): void {
+  disabled = off;
+}
+
+function k(): KernelExports {
+  if (!exportsRef || disabled) throw new Error('the WebAssembly kernels are not loaded (call initKernels first)');
+  return exportsRef;
+}
+
+/** A bump allocation in the kernel memory, with typed views made after every allocation (memory may grow). */
+class Arena {
+  private readonly ex = k();
+  constructor() {
+    this.ex.reset();
+  }
+  alloc(bytes: number): number {
+    return this.ex.alloc(Math.max(16, (bytes + 15) & ~15));
+  }
+  f32(ptr: number, n: number): Float32Array {
+    return new Float32Array(this.ex.memory.buffer, ptr, n);
+  }
+  i32(ptr: number, n: number): Int32Array {
+    return new Int32Array(this.ex.memory.buffer, ptr, n);
+  }
+  put(data: ArrayLike<number>, kind: 'f32' | 'i32'): number {
+    const p = this.alloc(data.length * 4);
+    (kind === 'f32' ? this.f32(p, data.length) : this.i32(p, data.length)).set(data);
+    return p;
+  }
+}
+
+/**
+ * Separable correlation of an HWC float32 image: `kx` along the width (first), then `ky`
+ * along the height, centred; colIdx / rowIdx give the source column / row of each position
+ * of the padded row / column (w + kx.length − 1 and h + ky.length − 1 entries).
+ */
+export function sepCorrelate(src: Float32Array, h: number, w: number, c: number, kx: ArrayLike<number>, ky: ArrayLike<number>, colIdx: Int32Array, rowIdx: Int32Array): Float32Array {
+  const a = new Arena();
+  const n = h * w * c;
+  const pSrc = a.put(src, 'f32');
+  const pKx = a.put(kx, 'f32');
+  const pKy = a.put(ky, 'f32');
+  const pCol = a.put(colIdx, 'i32');
+  const pRow = a.put(rowIdx, 'i32');
+  const pRowBuf = a.alloc((w + kx.length - 1) * c * 4 + 16);
+  const pTmp = a.alloc(n * 4 + 16);
+  const pDst = a.alloc(n * 4 + 16);
+  k().sepCorrelate(pSrc, pDst, h, w, c, pKx, kx.length, pKy, ky.length, pCol, pRow, pRowBuf, pTmp);
+  return a.f32(pDst, n).slice();
+}
+
+/**
+ * SSIM of two HWC float32 images of one shape (kernel `kernel`, index tables for its
+ * padding, constants c1, c2): the sum of S over the pixels `crop` px or more from every side,
+ * and the S map when `withMap`.
+ */
+export function ssimSum(
+  x: Float32Array,
+  y: Float32Array,
+  h: number,
+  w: number,
+  c: number,
+  kernel: ArrayLike<number>,
+  colIdx: Int32Array,
+  rowIdx: Int32Array,
+  crop: number,
+  c1: number,
+  c2: number,
+  withMap: boolean,
+): { sum: number; map: Float32Array | null } {
+  // per-channel means (the moments are taken of the centred images, as the tfjs path does)
+  const means = new Float32Array(2 * c);
+  const acc = new Float64Array(2 * c);
+  for (let i = 0; i < x.length; i++) {
+    const ch = i % c;
+    acc[ch] = acc[ch]! + x[i]!;
+    acc[c + ch] = acc[c + ch]! + y[i]!;
+  }
+  for (let ch = 0; ch < 2 * c; ch++) means[ch] = acc[ch]! / (h * w);
+  const a = new Arena();
+  const n = h * w * c;
+  const padW = w + kernel.length - 1;
+  const pA = a.put(x, 'f32');
+  const pB = a.put(y, 'f32');
+  const pK = a.put(kernel, 'f32');
+  const pMeans = a.put(means, 'f32');
+  const pCol = a.put(colIdx, 'i32');
+  const pRow = a.put(rowIdx, 'i32');
+  const pBufA = a.alloc(padW * c * 4 + 16);
+  const pBufB = a.alloc(padW * c * 4 + 16);
+  const pPlanes = a.alloc(5 * n * 4 + 16);
+  const pMap = withMap ? a.alloc(n * 4 + 16) : 0;
+  const pRowS = a.alloc((w * c + 4) * 4);
+  const pScratch = a.alloc(20 * 4);
+  const sum = k().ssim(pA, pB, h, w, c, pK, kernel.length, pMeans, pCol, pRow, pBufA, pBufB, pPlanes, pMap, pRowS, pScratch, crop, c1, c2);
+  return { sum, map: withMap ? a.f32(pMap, n).slice() : null };
+}

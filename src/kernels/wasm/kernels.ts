@@ -1,0 +1,234 @@
+// pixel-loom image kernels: AssemblyScript compiled to WebAssembly with SIMD (v128).
+// Built by `npm run build:kernels` (scripts/build-kernels.mjs) into build/kernels.wasm;
+// loaded by ../index.ts. Pure: typed data in linear memory and sizes, no graph, no tfjs.
+//
+// Images are float32 HWC, row-major; a row is w·c floats, so "4 lanes" are 4 consecutive
+// floats of a row (pixels and channels interleaved). Border handling is by index tables the
+// caller computes (padIndices in src/nodes/lib/pad.ts: OpenCV borderInterpolate semantics), so
+// every border mode and pad size behaves exactly as the tfjs path.
+
+// ---- memory: a bump allocator over the stub runtime, reset before each kernel call ----
+
+export function alloc(bytes: usize): usize {
+  return heap.alloc(bytes);
+}
+
+export function reset(): void {
+  heap.reset();
+}
+
+// ---- separable correlation ----
+
+/**
+ * dst = ky ⊛ (kx ⊛ src), correlation (no flip), centred kernels of odd lengths nkx, nky.
+ * colIdx: w + nkx − 1 source columns of the padded row; rowIdx: h + nky − 1 source rows.
+ * rowBuf: (w + nkx − 1)·c floats; tmp: h·w·c floats (the horizontal pass).
+ */
+export function sepCorrelate(src: usize, dst: usize, h: i32, w: i32, c: i32, kx: usize, nkx: i32, ky: usize, nky: i32, colIdx: usize, rowIdx: usize, rowBuf: usize, tmp: usize): void {
+  const rowLen = w * c;
+  const vecEnd = rowLen & ~3;
+  const padW = w + nkx - 1;
+  for (let y = 0; y < h; y++) {
+    const srow = src + <usize>(y * rowLen) * 4;
+    // the padded row
+    for (let p = 0; p < padW; p++) {
+      const sx = load<i32>(colIdx + <usize>p * 4);
+      memory.copy(rowBuf + <usize>(p * c) * 4, srow + <usize>(sx * c) * 4, <usize>c * 4);
+    }
+    const trow = tmp + <usize>(y * rowLen) * 4;
+    let i = 0;
+    for (; i < vecEnd; i += 4) {
+      let acc = f32x4.splat(0);
+      for (let t = 0; t < nkx; t++) {
+        const k = f32x4.splat(load<f32>(kx + <usize>t * 4));
+        acc = f32x4.add(acc, f32x4.mul(k, v128.load(rowBuf + <usize>(i + t * c) * 4)));
+      }
+      v128.store(trow + <usize>i * 4, acc);
+    }
+    for (; i < rowLen; i++) {
+      let acc: f32 = 0;
+      for (let t = 0; t < nkx; t++) acc += load<f32>(kx + <usize>t * 4) * load<f32>(rowBuf + <usize>(i + t * c) * 4);
+      store<f32>(trow + <usize>i * 4, acc);
+    }
+  }
+  for (let y = 0; y < h; y++) {
+    const drow = dst + <usize>(y * rowLen) * 4;
+    let i = 0;
+    for (; i < vecEnd; i += 4) {
+      let acc = f32x4.splat(0);
+      for (let t = 0; t < nky; t++) {
+        const sy = load<i32>(rowIdx + <usize>(y + t) * 4);
+        const k = f32x4.splat(load<f32>(ky + <usize>t * 4));
+        acc = f32x4.add(acc, f32x4.mul(k, v128.load(tmp + <usize>(sy * rowLen + i) * 4)));
+      }
+      v128.store(drow + <usize>i * 4, acc);
+    }
+    for (; i < rowLen; i++) {
+      let acc: f32 = 0;
+      for (let t = 0; t < nky; t++) {
+        const sy = load<i32>(rowIdx + <usize>(y + t) * 4);
+        acc += load<f32>(ky + <usize>t * 4) * load<f32>(tmp + <usize>(sy * rowLen + i) * 4);
+      }
+      store<f32>(drow + <usize>i * 4, acc);
+    }
+  }
+}
+
+// ---- fused SSIM ----
+
+/**
+ * SSIM of two HWC images (scikit-image conventions; see src/nodes/lib/ssim.ts): the five
+ * local moments of the mean-centred images (x, y, x², y², xy) in one separable pass with the
+ * n-tap kernel k, then S per pixel. Writes the S map to `map` when it is not 0. Returns the
+ * sum of S over the pixels at least `crop` px from every side (all channels), in f64.
+ * means: c floats per image (ma then mb). colIdx/rowIdx: index tables for the padded row and
+ * column (w + n − 1, h + n − 1). bufA, bufB: (w + n − 1)·c floats each. planes: 5·h·w·c floats.
+ * srow: w·c + 4 floats (one row of S); scratch: 20 floats.
+ */
+export function ssim(a: usize, b: usize, h: i32, w: i32, c: i32, k: usize, n: i32, means: usize, colIdx: usize, rowIdx: usize, bufA: usize, bufB: usize, planes: usize, map: usize, srow: usize, scratch: usize, crop: i32, c1: f32, c2: f32): f64 {
+  const rowLen = w * c;
+  const plane = <usize>(h * rowLen) * 4;
+  const vecEnd = rowLen & ~3;
+  const padW = w + n - 1;
+  // horizontal pass: 5 planes
+  for (let y = 0; y < h; y++) {
+    for (let p = 0; p < padW; p++) {
+      const sx = load<i32>(colIdx + <usize>p * 4);
+      for (let ch = 0; ch < c; ch++) {
+        const o = <usize>((y * w + sx) * c + ch) * 4;
+        store<f32>(bufA + <usize>(p * c + ch) * 4, load<f32>(a + o) - load<f32>(means + <usize>ch * 4));
+        store<f32>(bufB + <usize>(p * c + ch) * 4, load<f32>(b + o) - load<f32>(means + <usize>(c + ch) * 4));
+      }
+    }
+    const base = <usize>(y * rowLen) * 4;
+    let i = 0;
+    for (; i < vecEnd; i += 4) {
+      let sx = f32x4.splat(0);
+      let sy = f32x4.splat(0);
+      let sxx = f32x4.splat(0);
+      let syy = f32x4.splat(0);
+      let sxy = f32x4.splat(0);
+      for (let t = 0; t < n; t++) {
+        const kk = f32x4.splat(load<f32>(k + <usize>t * 4));
+        const off = <usize>(i + t * c) * 4;
+        const xa = v128.load(bufA + off);
+        const xb = v128.load(bufB + off);
+        const kxa = f32x4.mul(kk, xa);
+        const kxb = f32x4.mul(kk, xb);
+        sx = f32x4.add(sx, kxa);
+        sy = f32x4.add(sy, kxb);
+        sxx = f32x4.add(sxx, f32x4.mul(kxa, xa));
+        syy = f32x4.add(syy, f32x4.mul(kxb, xb));
+        sxy = f32x4.add(sxy, f32x4.mul(kxa, xb));
+      }
+      const o = base + <usize>i * 4;
+      v128.store(planes + o, sx);
+      v128.store(planes + plane + o, sy);
+      v128.store(planes + 2 * plane + o, sxx);
+      v128.store(planes + 3 * plane + o, syy);
+      v128.store(planes + 4 * plane + o, sxy);
+    }
+    for (; i < rowLen; i++) {
+      let sx: f32 = 0, sy: f32 = 0, sxx: f32 = 0, syy: f32 = 0, sxy: f32 = 0;
+      for (let t = 0; t < n; t++) {
+        const kk = load<f32>(k + <usize>t * 4);
+        const off = <usize>(i + t * c) * 4;
+        const xa = load<f32>(bufA + off);
+        const xb = load<f32>(bufB + off);
+        sx += kk * xa;
+        sy += kk * xb;
+        sxx += kk * xa * xa;
+        syy += kk * xb * xb;
+        sxy += kk * xa * xb;
+      }
+      const o = base + <usize>i * 4;
+      store<f32>(planes + o, sx);
+      store<f32>(planes + plane + o, sy);
+      store<f32>(planes + 2 * plane + o, sxx);
+      store<f32>(planes + 3 * plane + o, syy);
+      store<f32>(planes + 4 * plane + o, sxy);
+    }
+  }
+  // vertical pass and S
+  let total: f64 = 0;
+  const vc1 = f32x4.splat(c1);
+  const vc2 = f32x4.splat(c2);
+  const two = f32x4.splat(2);
+  for (let y = 0; y < h; y++) {
+    let i = 0;
+    for (; i < rowLen; i += 4) {
+      // lanes past the row end compute on neighbouring data and are never stored
+      let dx = f32x4.splat(0);
+      let dy = f32x4.splat(0);
+      let dxx = f32x4.splat(0);
+      let dyy = f32x4.splat(0);
+      let dxy = f32x4.splat(0);
+      const lanes = rowLen - i;
+      if (lanes >= 4) {
+        for (let t = 0; t < n; t++) {
+          const sy0 = load<i32>(rowIdx + <usize>(y + t) * 4);
+          const kk = f32x4.splat(load<f32>(k + <usize>t * 4));
+          const o = <usize>(sy0 * rowLen + i) * 4;
+          dx = f32x4.add(dx, f32x4.mul(kk, v128.load(planes + o)));
+          dy = f32x4.add(dy, f32x4.mul(kk, v128.load(planes + plane + o)));
+          dxx = f32x4.add(dxx, f32x4.mul(kk, v128.load(planes + 2 * plane + o)));
+          dyy = f32x4.add(dyy, f32x4.mul(kk, v128.load(planes + 3 * plane + o)));
+          dxy = f32x4.add(dxy, f32x4.mul(kk, v128.load(planes + 4 * plane + o)));
+        }
+      } else {
+        for (let lane = 0; lane < lanes; lane++) {
+          let s0: f32 = 0, s1: f32 = 0, s2: f32 = 0, s3: f32 = 0, s4: f32 = 0;
+          for (let t = 0; t < n; t++) {
+            const sy0 = load<i32>(rowIdx + <usize>(y + t) * 4);
+            const kk = load<f32>(k + <usize>t * 4);
+            const o = <usize>(sy0 * rowLen + i + lane) * 4;
+            s0 += kk * load<f32>(planes + o);
+            s1 += kk * load<f32>(planes + plane + o);
+            s2 += kk * load<f32>(planes + 2 * plane + o);
+            s3 += kk * load<f32>(planes + 3 * plane + o);
+            s4 += kk * load<f32>(planes + 4 * plane + o);
+          }
+          store<f32>(scratch + <usize>lane * 4, s0);
+          store<f32>(scratch + <usize>(4 + lane) * 4, s1);
+          store<f32>(scratch + <usize>(8 + lane) * 4, s2);
+          store<f32>(scratch + <usize>(12 + lane) * 4, s3);
+          store<f32>(scratch + <usize>(16 + lane) * 4, s4);
+        }
+        dx = v128.load(scratch);
+        dy = v128.load(scratch + 16);
+        dxx = v128.load(scratch + 32);
+        dyy = v128.load(scratch + 48);
+        dxy = v128.load(scratch + 64);
+      }
+      // means of this lane's channels: channel of float index j is j % c
+      let mav = f32x4.splat(0);
+      let mbv = f32x4.splat(0);
+      mav = f32x4.replace_lane(mav, 0, load<f32>(means + <usize>((i) % c) * 4));
+      mav = f32x4.replace_lane(mav, 1, load<f32>(means + <usize>((i + 1) % c) * 4));
+      mav = f32x4.replace_lane(mav, 2, load<f32>(means + <usize>((i + 2) % c) * 4));
+      mav = f32x4.replace_lane(mav, 3, load<f32>(means + <usize>((i + 3) % c) * 4));
+      mbv = f32x4.replace_lane(mbv, 0, load<f32>(means + <usize>(c + (i) % c) * 4));
+      mbv = f32x4.replace_lane(mbv, 1, load<f32>(means + <usize>(c + (i + 1) % c) * 4));
+      mbv = f32x4.replace_lane(mbv, 2, load<f32>(means + <usize>(c + (i + 2) % c) * 4));
+      mbv = f32x4.replace_lane(mbv, 3, load<f32>(means + <usize>(c + (i + 3) % c) * 4));
+      const vx = f32x4.sub(dxx, f32x4.mul(dx, dx));
+      const vy = f32x4.sub(dyy, f32x4.mul(dy, dy));
+      const vxy = f32x4.sub(dxy, f32x4.mul(dx, dy));
+      const ux = f32x4.add(dx, mav);
+      const uy = f32x4.add(dy, mbv);
+      const a1 = f32x4.add(f32x4.mul(two, f32x4.mul(ux, uy)), vc1);
+      const a2 = f32x4.add(f32x4.mul(two, vxy), vc2);
+      const b1 = f32x4.add(f32x4.add(f32x4.mul(ux, ux), f32x4.mul(uy, uy)), vc1);
+      const b2 = f32x4.add(f32x4.add(vx, vy), vc2);
+      const s = f32x4.div(f32x4.mul(a1, a2), f32x4.mul(b1, b2));
+      v128.store(srow + <usize>i * 4, s);
+    }
+    if (map != 0) memory.copy(map + <usize>(y * rowLen) * 4, srow, <usize>rowLen * 4);
+    if (y >= crop && y < h - crop) {
+      let rowSum: f64 = 0;
+      for (let j = crop * c; j < (w - crop) * c; j++) rowSum += <f64>load<f32>(srow + <usize>j * 4);
+      total += rowSum;
+    }
+  }
+  return total;
+}

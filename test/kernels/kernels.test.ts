@@ -1,0 +1,110 @@
+/**
+ * The WebAssembly kernels (src/kernels) against the tfjs implementation they replace on the
+ * cpu and wasm backends, which the node tests check against OpenCV / scikit-image fixtures:
+ * odd shapes (1×1, 1×N, N×1, widths that are not a multiple of the SIMD width), 1/3/4
+ * channels, the largest kernels the nodes allow, every border mode. No tensors leak.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { kernelsReady, setKernelsDisabled } from '../../src/kernels';
+import { correlateSeparable, opencvGaussianKernel, opencvGaussianKsize } from '../../src/nodes/lib/conv';
+import type { BorderMode } from '../../src/nodes/lib/pad';
+import { cropBorder, ssimMap, ssimOnHost } from '../../src/nodes/lib/ssim';
+import { useBackend } from '../helpers/backends';
+
+function image(h: number, w: number, c: number, seed: number): tf.Tensor3D {
+  const d = new Float32Array(h * w * c);
+  let s = seed >>> 0 || 1;
+  for (let i = 0; i < d.length; i++) {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    d[i] = s / 2 ** 32;
+  }
+  return tf.tensor3d(d, [h, w, c]);
+}
+
+function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  expect(a.length).toBe(b.length);
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
+  return m;
+}
+
+afterEach(() => setKernelsDisabled(false));
+
+for (const backend of ['cpu', 'wasm'] as const) {
+  describe(`kernels on ${backend}`, () => {
+    beforeAll(async () => {
+      await useBackend(backend);
+      expect(kernelsReady()).toBe(true);
+    });
+
+    const shapes: [number, number, number][] = [
+      [1, 1, 1],
+      [1, 9, 3],
+      [9, 1, 4],
+      [7, 13, 1],
+      [17, 23, 3],
+      [33, 5, 4],
+      [64, 61, 3],
+    ];
+    const kernels: [string, number[]][] = [
+      ['gauss σ1', [...opencvGaussianKernel(opencvGaussianKsize(1), 1)]],
+      ['box 5', [0.2, 0.2, 0.2, 0.2, 0.2]],
+      ['sobel-like 3', [1, 2, 1]],
+      ['largest: gauss σ 50 (401 taps)', [...opencvGaussianKernel(opencvGaussianKsize(50), 50)]],
+    ];
+    for (const [h, w, c] of shapes) {
+      for (const [name, k] of kernels) {
+        for (const mode of ['reflect101', 'reflect', 'replicate'] as BorderMode[]) {
+          it(`separable correlation ${h}×${w}×${c}, ${name}, ${mode}: equal to the tfjs path within 1e-6`, () => {
+            const img = image(h, w, c, h * 100 + w + c);
+            const before = tf.memory().numTensors;
+            // a different vertical kernel for 3 taps (a Sobel pair), the same otherwise
+            const ky = k.length === 3 ? [1, 0, -1] : k;
+            const fast = correlateSeparable(img, k, ky, mode);
+            setKernelsDisabled(true);
+            const ref = correlateSeparable(img, k, ky, mode);
+            setKernelsDisabled(false);
+            expect(fast.shape).toEqual([h, w, c]);
+            expect(maxDiff(fast.dataSync(), ref.dataSync())).toBeLessThan(1e-6);
+            fast.dispose();
+            ref.dispose();
+            expect(tf.memory().numTensors).toBe(before);
+            img.dispose();
+          });
+        }
+      }
+    }
+
+    for (const [h, w, c] of [
+      [11, 11, 1],
+      [11, 30, 3],
+      [29, 12, 1],
+      [40, 37, 3],
+      [64, 64, 1],
+    ] as [number, number, number][]) {
+      it(`fused SSIM ${h}×${w}×${c}: mean within 1e-6 and map within 1e-5 of the tfjs path`, () => {
+        const a = image(h, w, c, 7);
+        const noise = image(h, w, c, 8);
+        const b = tf.tidy(() => tf.clipByValue(tf.add(a, tf.mul(tf.sub(noise, 0.5), 0.3)), 0, 1) as tf.Tensor3D);
+        const before = tf.memory().numTensors;
+        const fast = ssimOnHost(a, b)!;
+        expect(fast).not.toBeNull();
+        expect(tf.memory().numTensors).toBe(before + 1); // the map, nothing else
+        const { refMean, refGray } = tf.tidy(() => {
+          const refMap = ssimMap(a, b);
+          return { refMean: tf.mean(cropBorder(refMap)).dataSync()[0]!, refGray: (c === 1 ? refMap : tf.mean(refMap, 2, true)).dataSync() };
+        });
+        expect(Math.abs(fast.ssim - refMean)).toBeLessThan(1e-6);
+        expect(fast.map.shape).toEqual([h, w, 1]);
+        expect(maxDiff(fast.map.dataSync(), refGray)).toBeLessThan(1e-5);
+        // identical images: exactly 1
+        const same = ssimOnHost(a, a)!;
+        expect(same.ssim).toBe(1);
+        tf.dispose([fast.map, same.map]);
+        expect(tf.memory().numTensors).toBe(before);
+        tf.dispose([a, b, noise]);
+      });
+    }
+  });
+}
