@@ -13,7 +13,7 @@ interface KernelExports {
   readonly memory: WebAssembly.Memory;
   alloc(bytes: number): number;
   reset(): void;
-  sepCorrelate(src: number, dst: number, h: number, w: number, c: number, kx: number, nkx: number, ky: number, nky: number, colIdx: number, rowIdx: number, rowBuf: number, tmp: number): void;
+  sepCorrelate(src: number, dst: number, h: number, w: number, c: number, kx: number, nkx: number, symX: number, ky: number, nky: number, symY: number, colIdx: number, rowIdx: number, rowBuf: number, tmp: number): void;
   ssim(a: number, b: number, h: number, w: number, c: number, k: number, n: number, means: number, colIdx: number, rowIdx: number, bufA: number, bufB: number, planes: number, map: number, srow: number, scratch: number, crop: number, c1: number, c2: number): number;
 }
 
@@ -91,24 +91,41 @@ class Arena {
   }
 }
 
+/** Each tap 4 times (a v128 of it), as float32. */
+function splat4(taps: ArrayLike<number>): Float32Array {
+  const out = new Float32Array(taps.length * 4);
+  for (let t = 0; t < taps.length; t++) out.fill(taps[t]!, t * 4, t * 4 + 4);
+  return out;
+}
+
+/** k[t] = k[n − 1 − t] for every t, as float32 (the kernel then folds its taps in pairs). */
+function symmetric(taps: ArrayLike<number>): boolean {
+  const n = taps.length;
+  for (let t = 0; t < n >> 1; t++) if (Math.fround(taps[t]!) !== Math.fround(taps[n - 1 - t]!)) return false;
+  return true;
+}
+
 /**
  * Separable correlation of an HWC float32 image: `kx` along the width (first), then `ky`
  * along the height, centred; colIdx / rowIdx give the source column / row of each position
- * of the padded row / column (w + kx.length − 1 and h + ky.length − 1 entries).
+ * of the padded row / column (w + kx.length − 1 and h + ky.length − 1 entries). With
+ * `view`, the result is a view into the kernel memory, valid until the next kernel call
+ * (saves a copy when the caller copies it anyway).
  */
-export function sepCorrelate(src: Float32Array, h: number, w: number, c: number, kx: ArrayLike<number>, ky: ArrayLike<number>, colIdx: Int32Array, rowIdx: Int32Array): Float32Array {
+export function sepCorrelate(src: Float32Array, h: number, w: number, c: number, kx: ArrayLike<number>, ky: ArrayLike<number>, colIdx: Int32Array, rowIdx: Int32Array, opts: { view?: boolean } = {}): Float32Array {
   const a = new Arena();
   const n = h * w * c;
   const pSrc = a.put(src, 'f32');
-  const pKx = a.put(kx, 'f32');
-  const pKy = a.put(ky, 'f32');
+  const pKx = a.put(splat4(kx), 'f32');
+  const pKy = a.put(splat4(ky), 'f32');
   const pCol = a.put(colIdx, 'i32');
   const pRow = a.put(rowIdx, 'i32');
   const pRowBuf = a.alloc((w + kx.length - 1) * c * 4 + 16);
   const pTmp = a.alloc(n * 4 + 16);
   const pDst = a.alloc(n * 4 + 16);
-  k().sepCorrelate(pSrc, pDst, h, w, c, pKx, kx.length, pKy, ky.length, pCol, pRow, pRowBuf, pTmp);
-  return a.f32(pDst, n).slice();
+  k().sepCorrelate(pSrc, pDst, h, w, c, pKx, kx.length, symmetric(kx) ? 1 : 0, pKy, ky.length, symmetric(ky) ? 1 : 0, pCol, pRow, pRowBuf, pTmp);
+  // a view is valid only until the next kernel call (the caller copies it at once)
+  return opts.view ? a.f32(pDst, n) : a.f32(pDst, n).slice();
 }
 
 /**

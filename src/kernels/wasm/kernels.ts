@@ -21,55 +21,74 @@ export function reset(): void {
 
 /**
  * dst = ky ⊛ (kx ⊛ src), correlation (no flip), centred kernels of odd lengths nkx, nky.
- * colIdx: w + nkx − 1 source columns of the padded row; rowIdx: h + nky − 1 source rows.
- * rowBuf: (w + nkx − 1)·c floats; tmp: h·w·c floats (the horizontal pass).
+ * kx, ky: each tap splatted to 4 lanes (16 bytes a tap). symX / symY: 1 when that kernel is
+ * symmetric (k[t] = k[n−1−t]): then the taps are folded, x[i−t]·k + x[i+t]·k = (x[i−t] +
+ * x[i+t])·k, halving the multiplies. colIdx: w + nkx − 1 source columns of the padded row;
+ * rowIdx: h + nky − 1 source rows. rowBuf: (w + nkx − 1)·c + 4 floats; tmp: h·w·c + 4 floats.
  */
-export function sepCorrelate(src: usize, dst: usize, h: i32, w: i32, c: i32, kx: usize, nkx: i32, ky: usize, nky: i32, colIdx: usize, rowIdx: usize, rowBuf: usize, tmp: usize): void {
+export function sepCorrelate(src: usize, dst: usize, h: i32, w: i32, c: i32, kx: usize, nkx: i32, symX: i32, ky: usize, nky: i32, symY: i32, colIdx: usize, rowIdx: usize, rowBuf: usize, tmp: usize): void {
   const rowLen = w * c;
-  const vecEnd = rowLen & ~3;
+  const rowBytes = <usize>rowLen * 4;
   const padW = w + nkx - 1;
+  const rx = (nkx - 1) >> 1;
+  const ry = (nky - 1) >> 1;
+  const cb = <usize>c * 4;
   for (let y = 0; y < h; y++) {
-    const srow = src + <usize>(y * rowLen) * 4;
-    // the padded row
-    for (let p = 0; p < padW; p++) {
-      const sx = load<i32>(colIdx + <usize>p * 4);
-      memory.copy(rowBuf + <usize>(p * c) * 4, srow + <usize>(sx * c) * 4, <usize>c * 4);
-    }
-    const trow = tmp + <usize>(y * rowLen) * 4;
-    let i = 0;
-    for (; i < vecEnd; i += 4) {
-      let acc = f32x4.splat(0);
-      for (let t = 0; t < nkx; t++) {
-        const k = f32x4.splat(load<f32>(kx + <usize>t * 4));
-        acc = f32x4.add(acc, f32x4.mul(k, v128.load(rowBuf + <usize>(i + t * c) * 4)));
+    const srow = src + <usize>y * rowBytes;
+    // the padded row: interior in one copy, borders pixel by pixel
+    for (let p = 0; p < rx; p++) memory.copy(rowBuf + <usize>p * cb, srow + <usize>load<i32>(colIdx + <usize>p * 4) * cb, cb);
+    memory.copy(rowBuf + <usize>rx * cb, srow, rowBytes);
+    for (let p = rx + w; p < padW; p++) memory.copy(rowBuf + <usize>p * cb, srow + <usize>load<i32>(colIdx + <usize>p * 4) * cb, cb);
+    const trow = tmp + <usize>y * rowBytes;
+    // vectors of 4 (the last one may run past the row end: rowBuf and tmp have 4 floats spare)
+    for (let i = 0; i < rowLen; i += 4) {
+      const base = rowBuf + <usize>i * 4;
+      let acc: v128;
+      if (symX) {
+        acc = f32x4.mul(v128.load(kx + <usize>rx * 16), v128.load(base + <usize>rx * cb));
+        for (let t = 0; t < rx; t++) {
+          const pair = f32x4.add(v128.load(base + <usize>t * cb), v128.load(base + <usize>(nkx - 1 - t) * cb));
+          acc = f32x4.add(acc, f32x4.mul(v128.load(kx + <usize>t * 16), pair));
+        }
+      } else {
+        acc = f32x4.splat(0);
+        for (let t = 0; t < nkx; t++) acc = f32x4.add(acc, f32x4.mul(v128.load(kx + <usize>t * 16), v128.load(base + <usize>t * cb)));
       }
       v128.store(trow + <usize>i * 4, acc);
     }
-    for (; i < rowLen; i++) {
-      let acc: f32 = 0;
-      for (let t = 0; t < nkx; t++) acc += load<f32>(kx + <usize>t * 4) * load<f32>(rowBuf + <usize>(i + t * c) * 4);
-      store<f32>(trow + <usize>i * 4, acc);
-    }
   }
+  // vertical pass, row by row with the taps outermost: every access is sequential
+  const vecEnd = rowLen & ~3;
   for (let y = 0; y < h; y++) {
-    const drow = dst + <usize>(y * rowLen) * 4;
+    const drow = dst + <usize>y * rowBytes;
+    const mid = tmp + <usize>load<i32>(rowIdx + <usize>(y + ry) * 4) * rowBytes;
+    const kmid = v128.load(ky + <usize>ry * 16);
     let i = 0;
-    for (; i < vecEnd; i += 4) {
-      let acc = f32x4.splat(0);
-      for (let t = 0; t < nky; t++) {
-        const sy = load<i32>(rowIdx + <usize>(y + t) * 4);
-        const k = f32x4.splat(load<f32>(ky + <usize>t * 4));
-        acc = f32x4.add(acc, f32x4.mul(k, v128.load(tmp + <usize>(sy * rowLen + i) * 4)));
+    for (; i < vecEnd; i += 4) v128.store(drow + <usize>i * 4, f32x4.mul(kmid, v128.load(mid + <usize>i * 4)));
+    for (; i < rowLen; i++) store<f32>(drow + <usize>i * 4, f32x4.extract_lane(kmid, 0) * load<f32>(mid + <usize>i * 4));
+    for (let t = 0; t < ry; t++) {
+      const top = tmp + <usize>load<i32>(rowIdx + <usize>(y + t) * 4) * rowBytes;
+      const bottom = tmp + <usize>load<i32>(rowIdx + <usize>(y + nky - 1 - t) * 4) * rowBytes;
+      const kt = v128.load(ky + <usize>t * 16);
+      const kb = v128.load(ky + <usize>(nky - 1 - t) * 16);
+      i = 0;
+      if (symY) {
+        for (; i < vecEnd; i += 4) {
+          const o = <usize>i * 4;
+          v128.store(drow + o, f32x4.add(v128.load(drow + o), f32x4.mul(kt, f32x4.add(v128.load(top + o), v128.load(bottom + o)))));
+        }
+      } else {
+        for (; i < vecEnd; i += 4) {
+          const o = <usize>i * 4;
+          v128.store(drow + o, f32x4.add(v128.load(drow + o), f32x4.add(f32x4.mul(kt, v128.load(top + o)), f32x4.mul(kb, v128.load(bottom + o)))));
+        }
       }
-      v128.store(drow + <usize>i * 4, acc);
-    }
-    for (; i < rowLen; i++) {
-      let acc: f32 = 0;
-      for (let t = 0; t < nky; t++) {
-        const sy = load<i32>(rowIdx + <usize>(y + t) * 4);
-        acc += load<f32>(ky + <usize>t * 4) * load<f32>(tmp + <usize>(sy * rowLen + i) * 4);
+      const st = f32x4.extract_lane(kt, 0);
+      const sb = f32x4.extract_lane(kb, 0);
+      for (; i < rowLen; i++) {
+        const o = <usize>i * 4;
+        store<f32>(drow + o, load<f32>(drow + o) + st * load<f32>(top + o) + sb * load<f32>(bottom + o));
       }
-      store<f32>(drow + <usize>i * 4, acc);
     }
   }
 }

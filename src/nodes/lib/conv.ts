@@ -103,7 +103,9 @@ export function correlateSeparable(img: tf.Tensor3D, kx: ArrayLike<number>, ky: 
     const [h, w, c] = img.shape;
     const rx = (kx.length - 1) / 2;
     const ry = (ky.length - 1) / 2;
-    const out = sepCorrelate(img.dataSync() as Float32Array, h, w, c, kx, ky, padIndices(w, rx, rx, mode), padIndices(h, ry, ry, mode));
+    // The wasm backend copies a new tensor's values into its own memory at once, so it can
+    // take a view of the kernel memory; the cpu backend keeps the array it is given.
+    const out = sepCorrelate(img.dataSync() as Float32Array, h, w, c, kx, ky, padIndices(w, rx, rx, mode), padIndices(h, ry, ry, mode), { view: tf.getBackend() === 'wasm' });
     return tf.tensor3d(out, [h, w, c]);
   }
   return tf.tidy(() => {
