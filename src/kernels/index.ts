@@ -14,6 +14,9 @@ interface KernelExports {
   alloc(bytes: number): number;
   reset(): void;
   sepCorrelate(src: number, dst: number, h: number, w: number, c: number, kx: number, nkx: number, symX: number, ky: number, nky: number, symY: number, colIdx: number, rowIdx: number, rowBuf: number, tmp: number): void;
+  padPlane(src: number, plane: number, h: number, w: number, c: number, pad: number, colIdx: number, rowIdx: number): void;
+  median3(plane: number, dst: number, h: number, w: number, c: number): void;
+  median5(plane: number, dst: number, h: number, w: number, c: number): void;
   ssim(a: number, b: number, h: number, w: number, c: number, k: number, n: number, means: number, colIdx: number, rowIdx: number, bufA: number, bufB: number, planes: number, map: number, srow: number, scratch: number, crop: number, c1: number, c2: number): number;
 }
 
@@ -173,4 +176,28 @@ export function ssimSum(
   const pScratch = a.alloc(20 * 4);
   const sum = k().ssim(pA, pB, h, w, c, pK, kernel.length, pMeans, pCol, pRow, pBufA, pBufB, pPlanes, pMap, pRowS, pScratch, crop, c1, c2);
   return { sum, map: withMap ? a.f32(pMap, n).slice() : null };
+}
+
+/** Window sizes `medianFilter` serves (selection networks; other sizes: the caller's own path). */
+export const MEDIAN_SIZES: readonly number[] = [3, 5];
+
+/**
+ * Exact median of every size×size window (3 or 5), per channel, of an HWC float32 image;
+ * colIdx / rowIdx: the padded column / row sources (w + size − 1, h + size − 1 entries; the
+ * caller picks the border). `view` as in sepCorrelate.
+ */
+export function medianFilter(src: Float32Array, h: number, w: number, c: number, size: 3 | 5, colIdx: Int32Array, rowIdx: Int32Array, opts: { view?: boolean } = {}): Float32Array {
+  const a = new Arena();
+  const n = h * w * c;
+  const pad = (size - 1) / 2;
+  const pSrc = a.put(src, 'f32');
+  const pCol = a.put(colIdx, 'i32');
+  const pRow = a.put(rowIdx, 'i32');
+  const pPlane = a.alloc((h + 2 * pad) * (w + 2 * pad) * c * 4 + 16);
+  const pDst = a.alloc(n * 4 + 16);
+  const ex = k();
+  ex.padPlane(pSrc, pPlane, h, w, c, pad, pCol, pRow);
+  if (size === 3) ex.median3(pPlane, pDst, h, w, c);
+  else ex.median5(pPlane, pDst, h, w, c);
+  return opts.view ? a.f32(pDst, n) : a.f32(pDst, n).slice();
 }

@@ -2,7 +2,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { defineNode } from '../engine/defineNode';
 import { asImage } from './lib/image';
 import { medianHost } from './lib/medianHost';
-import { padImage } from './lib/pad';
+import { hostKernels } from './lib/conv';
+import { padImage, padIndices } from './lib/pad';
+import { medianFilter as kernelMedian } from '../kernels';
 import { runSelectionNetwork, selectionNetwork } from './lib/selectNetwork';
 
 /** Upper bound on the elements of one chunk's window views (rows·W·C·size²). */
@@ -36,6 +38,12 @@ export function medianFilter(img: tf.Tensor3D, size: number, method: MedianMetho
   if (!Number.isInteger(size) || size < 1 || size % 2 === 0) throw new Error(`median size must be a positive odd integer, got ${size}`);
   if (size === 1) return tf.clone(img);
   const [h, w, c] = img.shape;
+  if (method === 'auto' && (size === 3 || size === 5) && hostKernels()) {
+    // Our WebAssembly SIMD selection networks (src/kernels): 4 values per instruction.
+    const r = (size - 1) / 2;
+    const out = kernelMedian(img.dataSync() as Float32Array, h, w, c, size, padIndices(w, r, r, 'replicate'), padIndices(h, r, r, 'replicate'), { view: tf.getBackend() === 'wasm' });
+    return tf.tensor3d(out, [h, w, c]);
+  }
   if (method === 'host' || (method === 'auto' && HOST_BACKENDS.has(tf.getBackend()))) {
     // On cpu/wasm the pixels are already in host memory: gather + quickselect per pixel.
     return tf.tensor3d(medianHost(img.dataSync() as Float32Array, h, w, c, size), [h, w, c]);

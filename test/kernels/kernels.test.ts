@@ -10,6 +10,7 @@ import { kernelsReady, setKernelsDisabled } from '../../src/kernels';
 import { correlateSeparable, opencvGaussianKernel, opencvGaussianKsize } from '../../src/nodes/lib/conv';
 import type { BorderMode } from '../../src/nodes/lib/pad';
 import { cropBorder, ssimMap, ssimOnHost } from '../../src/nodes/lib/ssim';
+import { medianFilter } from '../../src/nodes/filterMedian';
 import { useBackend } from '../helpers/backends';
 
 function image(h: number, w: number, c: number, seed: number): tf.Tensor3D {
@@ -108,3 +109,27 @@ for (const backend of ['cpu', 'wasm'] as const) {
     }
   });
 }
+
+describe('median kernels', () => {
+  for (const backend of ['cpu', 'wasm'] as const) {
+    for (const size of [3, 5] as const) {
+      for (const [h, w, c] of [
+        [1, 1, 1],
+        [1, 7, 3],
+        [6, 1, 4],
+        [9, 10, 1],
+        [31, 29, 3],
+        [40, 33, 4],
+      ] as [number, number, number][]) {
+        it(`${backend}: median ${size} of ${h}×${w}×${c} (float data, replicated border) equals the exact host median`, async () => {
+          await useBackend(backend);
+          const img = image(h, w, c, size * 1000 + h * w + c);
+          const fast = medianFilter(img, size);
+          const exact = medianFilter(img, size, 'host');
+          expect(Array.from(fast.dataSync())).toEqual(Array.from(exact.dataSync()));
+          tf.dispose([img, fast, exact]);
+        });
+      }
+    }
+  }
+});

@@ -251,3 +251,24 @@ export function ssim(a: usize, b: usize, h: i32, w: i32, c: i32, k: usize, n: i3
   }
   return total;
 }
+
+// ---- median (3×3 and 5×5: generated selection networks, median.gen.ts) ----
+
+export { median3, median5 } from './median.gen';
+
+/**
+ * Copies an HWC image into a padded plane: padded row py is source row rowIdx[py], padded
+ * column px is source column colIdx[px] (w + 2r columns, h + 2r rows, r = pad).
+ */
+export function padPlane(src: usize, plane: usize, h: i32, w: i32, c: i32, pad: i32, colIdx: usize, rowIdx: usize): void {
+  const cb = <usize>c * 4;
+  const rowBytes = <usize>(w * c) * 4;
+  const padRow = <usize>((w + 2 * pad) * c) * 4;
+  for (let py = 0; py < h + 2 * pad; py++) {
+    const srow = src + <usize>load<i32>(rowIdx + <usize>py * 4) * rowBytes;
+    const prow = plane + <usize>py * padRow;
+    for (let p = 0; p < pad; p++) memory.copy(prow + <usize>p * cb, srow + <usize>load<i32>(colIdx + <usize>p * 4) * cb, cb);
+    memory.copy(prow + <usize>pad * cb, srow, rowBytes);
+    for (let p = pad + w; p < w + 2 * pad; p++) memory.copy(prow + <usize>p * cb, srow + <usize>load<i32>(colIdx + <usize>p * 4) * cb, cb);
+  }
+}
