@@ -14,6 +14,7 @@ interface KernelExports {
   alloc(bytes: number): number;
   reset(): void;
   sepCorrelate(src: number, dst: number, h: number, w: number, c: number, kx: number, nkx: number, symX: number, ky: number, nky: number, symY: number, colIdx: number, rowIdx: number, rowBuf: number, tmp: number): void;
+  correlate2d(plane: number, dst: number, h: number, w: number, c: number, kernel: number, kh: number, kw: number): void;
   padPlane(src: number, plane: number, h: number, w: number, c: number, pad: number, colIdx: number, rowIdx: number): void;
   median3(plane: number, dst: number, h: number, w: number, c: number): void;
   median5(plane: number, dst: number, h: number, w: number, c: number): void;
@@ -200,4 +201,41 @@ export function medianFilter(src: Float32Array, h: number, w: number, c: number,
   if (size === 3) ex.median3(pPlane, pDst, h, w, c);
   else ex.median5(pPlane, pDst, h, w, c);
   return opts.view ? a.f32(pDst, n) : a.f32(pDst, n).slice();
+}
+
+/**
+ * 2-D correlation (cv2.filter2D semantics: no flip, anchor at the centre) of an HWC float32
+ * image with a kh×kw kernel (row-major); colIdx / rowIdx: the padded column / row sources
+ * (w + kw − 1, h + kh − 1 entries, kernel sizes odd). `view` as in sepCorrelate.
+ */
+export function correlate2d(src: Float32Array, h: number, w: number, c: number, kernel: ArrayLike<number>, kh: number, kw: number, colIdx: Int32Array, rowIdx: Int32Array, opts: { view?: boolean } = {}): Float32Array {
+  if (kh % 2 === 0 || kw % 2 === 0 || kernel.length !== kh * kw) throw new Error(`correlate2d: need an odd kh×kw kernel of kh·kw taps, got ${kh}×${kw} with ${kernel.length}`);
+  const a = new Arena();
+  const n = h * w * c;
+  const ry = (kh - 1) / 2;
+  const rx = (kw - 1) / 2;
+  const pSrc = a.put(src, 'f32');
+  const pCol = a.put(colIdx, 'i32');
+  const pRow = a.put(rowIdx, 'i32');
+  const pKernel = a.put(splat4(kernel), 'f32');
+  const pPlane = a.alloc((h + 2 * ry) * (w + 2 * rx) * c * 4 + 16);
+  const pDst = a.alloc(n * 4 + 16);
+  const ex = k();
+  if (rx === ry) ex.padPlane(pSrc, pPlane, h, w, c, rx, pCol, pRow);
+  else padPlaneJs(a, src, pPlane, h, w, c, rx, ry, colIdx, rowIdx);
+  ex.correlate2d(pPlane, pDst, h, w, c, pKernel, kh, kw);
+  return opts.view ? a.f32(pDst, n) : a.f32(pDst, n).slice();
+}
+
+/** padPlane for different horizontal and vertical pads (rare: a non-square kernel), in JS. */
+function padPlaneJs(a: Arena, src: Float32Array, plane: number, h: number, w: number, c: number, rx: number, ry: number, colIdx: Int32Array, rowIdx: Int32Array): void {
+  const pw = w + 2 * rx;
+  const out = a.f32(plane, (h + 2 * ry) * pw * c);
+  for (let py = 0; py < h + 2 * ry; py++) {
+    const sy = rowIdx[py]!;
+    for (let px = 0; px < pw; px++) {
+      const sx = colIdx[px]!;
+      for (let ch = 0; ch < c; ch++) out[(py * pw + px) * c + ch] = src[(sy * w + sx) * c + ch]!;
+    }
+  }
 }

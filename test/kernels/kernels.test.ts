@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { kernelsReady, setKernelsDisabled } from '../../src/kernels';
-import { correlateSeparable, opencvGaussianKernel, opencvGaussianKsize } from '../../src/nodes/lib/conv';
+import { correlate2d, correlateSeparable, opencvGaussianKernel, opencvGaussianKsize } from '../../src/nodes/lib/conv';
 import type { BorderMode } from '../../src/nodes/lib/pad';
 import { cropBorder, ssimMap, ssimOnHost } from '../../src/nodes/lib/ssim';
 import { medianFilter } from '../../src/nodes/filterMedian';
@@ -128,6 +128,40 @@ describe('median kernels', () => {
           const exact = medianFilter(img, size, 'host');
           expect(Array.from(fast.dataSync())).toEqual(Array.from(exact.dataSync()));
           tf.dispose([img, fast, exact]);
+        });
+      }
+    }
+  }
+});
+
+describe('2-D correlation kernel', () => {
+  const kernels: [string, number[][]][] = [
+    ['laplacian 3×3', [[0, 1, 0], [1, -4, 1], [0, 1, 0]]],
+    ['3×5 (non-square)', [[1, 2, 3, 2, 1], [0, 0, 0, 0, 0], [-1, -2, -3, -2, -1]]],
+    ['1×1', [[2]]],
+    ['7×7 ramp', Array.from({ length: 7 }, (_, y) => Array.from({ length: 7 }, (_, x) => (x - 3) * 0.1 + (y - 3) * 0.01))],
+  ];
+  for (const backend of ['cpu', 'wasm'] as const) {
+    for (const [h, w, c] of [
+      [1, 1, 1],
+      [1, 6, 3],
+      [5, 1, 4],
+      [13, 17, 3],
+      [24, 21, 1],
+    ] as [number, number, number][]) {
+      for (const [name, kernel] of kernels) {
+        it(`${backend}: ${name} on ${h}×${w}×${c} equals the tfjs path within 1e-5`, async () => {
+          await useBackend(backend);
+          const img = image(h, w, c, h + w * 7 + c);
+          for (const mode of ['reflect101', 'replicate'] as BorderMode[]) {
+            const fast = correlate2d(img, kernel, mode);
+            setKernelsDisabled(true);
+            const ref = correlate2d(img, kernel, mode);
+            setKernelsDisabled(false);
+            expect(maxDiff(fast.dataSync(), ref.dataSync())).toBeLessThan(1e-5);
+            tf.dispose([fast, ref]);
+          }
+          img.dispose();
         });
       }
     }

@@ -272,3 +272,36 @@ export function padPlane(src: usize, plane: usize, h: i32, w: i32, c: i32, pad: 
     for (let p = pad + w; p < w + 2 * pad; p++) memory.copy(prow + <usize>p * cb, srow + <usize>load<i32>(colIdx + <usize>p * 4) * cb, cb);
   }
 }
+
+// ---- general 2-D correlation ----
+
+/**
+ * dst = kernel ⊛ image (correlation, anchor at the centre) on a padded plane (see padPlane;
+ * rows of (w + kw − 1)·c floats, 4 spare at the end). kernel: kh·kw taps, row-major, each
+ * splatted to 4 lanes.
+ */
+export function correlate2d(plane: usize, dst: usize, h: i32, w: i32, c: i32, kernel: usize, kh: i32, kw: i32): void {
+  const padRow = <usize>((w + kw - 1) * c) * 4;
+  const cb = <usize>c * 4;
+  const rowLen = w * c;
+  for (let y = 0; y < h; y++) {
+    const prow = plane + <usize>y * padRow;
+    const drow = dst + <usize>(y * rowLen) * 4;
+    for (let i = 0; i < rowLen; i += 4) {
+      let acc = f32x4.splat(0);
+      const p = prow + <usize>i * 4;
+      for (let dy = 0; dy < kh; dy++) {
+        const r = p + <usize>dy * padRow;
+        const kr = kernel + <usize>(dy * kw) * 16;
+        for (let dx = 0; dx < kw; dx++) acc = f32x4.add(acc, f32x4.mul(v128.load(kr + <usize>dx * 16), v128.load(r + <usize>dx * cb)));
+      }
+      if (i + 4 <= rowLen) v128.store(drow + <usize>i * 4, acc);
+      else {
+        const rest = rowLen - i;
+        store<f32>(drow + <usize>i * 4, f32x4.extract_lane(acc, 0));
+        if (rest > 1) store<f32>(drow + <usize>(i + 1) * 4, f32x4.extract_lane(acc, 1));
+        if (rest > 2) store<f32>(drow + <usize>(i + 2) * 4, f32x4.extract_lane(acc, 2));
+      }
+    }
+  }
+}

@@ -6,7 +6,7 @@
  * Kernels are built on the host in double precision and uploaded as float32.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { kernelsReady, sepCorrelate } from '../../kernels';
+import { correlate2d as kernelCorrelate2d, kernelsReady, sepCorrelate } from '../../kernels';
 import { padImage, padIndices, type BorderMode } from './pad';
 
 /**
@@ -131,6 +131,13 @@ export function correlate2d(img: tf.Tensor3D, kernel: readonly (readonly number[
   for (const row of kernel) {
     if (row.length !== kw) throw new Error(`kernel rows must all have ${kw} entries, got one with ${row.length}`);
     flat.push(...row);
+  }
+  if (hostKernels()) {
+    const [h, w, c] = img.shape;
+    const ry = (kh - 1) / 2;
+    const rx = (kw - 1) / 2;
+    const out = kernelCorrelate2d(img.dataSync() as Float32Array, h, w, c, flat, kh, kw, padIndices(w, rx, rx, mode), padIndices(h, ry, ry, mode), { view: tf.getBackend() === 'wasm' });
+    return tf.tensor3d(out, [h, w, c]);
   }
   return tf.tidy(() => {
     const ry = (kh - 1) / 2;
