@@ -68,6 +68,35 @@ function seededImage(n: number, seed: number): tf.Tensor3D {
 
 interface Row { op: string; size: number; backend: string; ms: number }
 
+/** An image of 8-bit values (k/255), as a decoded PNG gives: the median's peer runs on uint8. */
+function eightBit(a: tf.Tensor3D): tf.Tensor3D {
+  return tf.tidy(() => tf.div(tf.round(tf.mul(a, 255)), 255) as tf.Tensor3D);
+}
+
+/**
+ * The ops of issue 11's table: op name (the peer's key), node type, inputs, params, sizes.
+ * Gaussian σ 1/3/10 also at 4096²×3 when 4096 is in --sizes.
+ */
+function opsFor(n: number, a: tf.Tensor3D, a8: tf.Tensor3D, noisy: tf.Tensor3D, gray: tf.Tensor3D, grayNoisy: tf.Tensor3D): [string, string, Record<string, Value>, Record<string, unknown>][] {
+  const gauss: [string, string, Record<string, Value>, Record<string, unknown>][] = [
+    ['gauss σ1', 'filter.gaussianBlur', { image: a }, { sigma: 1 }],
+    ['gauss σ3', 'filter.gaussianBlur', { image: a }, { sigma: 3 }],
+    ['gauss σ10', 'filter.gaussianBlur', { image: a }, { sigma: 10 }],
+  ];
+  if (n >= 4096) return gauss;
+  return [
+    ...gauss,
+    ['box 5', 'filter.boxBlur', { image: a }, { size: 5 }],
+    ['median 3 (8-bit valued)', 'filter.median', { image: a8 }, { size: 3 }],
+    ['median 5 (8-bit valued)', 'filter.median', { image: a8 }, { size: 5 }],
+    ['median 7 (8-bit valued)', 'filter.median', { image: a8 }, { size: 7 }],
+    ['sobel', 'filter.sobel', { image: a }, {}],
+    ['bilateral σc 0.1 σs 3', 'restore.denoise', { image: noisy }, { method: 'bilateral', sigmaColor: 0.1, sigmaSpace: 3 }],
+    ['ssim gray', 'metric.ssim', { a: gray, b: grayNoisy }, {}],
+    ['ssim rgb', 'metric.ssim', { a, b: noisy }, {}],
+  ];
+}
+
 async function nodeRows(): Promise<Row[]> {
   const rows: Row[] = [];
   for (const b of backends) {
@@ -76,23 +105,45 @@ async function nodeRows(): Promise<Row[]> {
       continue;
     }
     for (const n of sizes) {
-      const reps = repsArg || (b === 'wasm' ? (n <= 512 ? 9 : 5) : 3);
+      const reps = repsArg || (n >= 4096 ? 3 : b === 'wasm' ? (n <= 512 ? 9 : 5) : 3);
       const a = seededImage(n, 1);
+      const a8 = eightBit(a);
       const noisy = tf.tidy(() => tf.clipByValue(tf.add(a, tf.randomNormal(a.shape, 0, 0.1, 'float32', 2)), 0, 1)) as tf.Tensor3D;
-      const ops: [string, string, Record<string, Value>, Record<string, unknown>][] = [
-        ['gaussianBlur', 'filter.gaussianBlur', { image: a }, { sigma: 3 }],
-        ['median', 'filter.median', { image: a }, { size: 5 }],
-        ['ssim', 'metric.ssim', { a, b: noisy }, {}],
-      ];
-      for (const [op, type, inputs, params] of ops) {
+      const gray = tf.tidy(() => tf.mean(a, 2, true)) as tf.Tensor3D;
+      const grayNoisy = tf.tidy(() => tf.mean(noisy, 2, true)) as tf.Tensor3D;
+      for (const [op, type, inputs, params] of opsFor(n, a, a8, noisy, gray, grayNoisy)) {
         const ms = await timeNode(type, inputs, params, reps);
         rows.push({ op, size: n, backend: b, ms });
         console.error(`  ${b} ${op} ${n}²: ${ms.toFixed(1)} ms`);
       }
-      tf.dispose([a, noisy]);
+      tf.dispose([a, a8, noisy, gray, grayNoisy]);
     }
   }
   return rows;
+}
+
+/**
+ * Peak memory of a 4096²×3 Gaussian blur (σ 3) on the active backend: the growth of the
+ * process's resident memory over the image itself (192 MiB), sampled while it runs.
+ */
+async function blurPeakMemory(): Promise<{ backend: string; imageMiB: number; peakExtraMiB: number } | null> {
+  const b = backends.find((x) => x !== 'webgpu');
+  if (!b || !(await activateNodeBackend(b))) return null;
+  const n = 4096;
+  const a = seededImage(n, 3);
+  await a.data();
+  (globalThis as { gc?: () => void }).gc?.();
+  const base = process.memoryUsage().rss;
+  let peak = base;
+  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 2);
+  const d = def('filter.gaussianBlur');
+  const out = tf.tidy(() => d.compute!({ nodeId: 'mem', inputs: { image: a }, params: effectiveParams(d, { sigma: 3 }), resource: undefined, backend: tf.getBackend() }) as tf.TensorContainer) as Record<string, tf.Tensor>;
+  await out.image!.data();
+  peak = Math.max(peak, process.memoryUsage().rss);
+  clearInterval(timer);
+  tf.dispose([a, out.image!]);
+  const mib = 1024 * 1024;
+  return { backend: b, imageMiB: (n * n * 3 * 4) / mib, peakExtraMiB: (peak - base) / mib };
 }
 
 const host: Host = {
@@ -163,6 +214,7 @@ async function main(): Promise<void> {
   console.error(`pixel-loom bench: backends ${backends.join(', ')}; sizes ${sizes.join(', ')}; WebAssembly kernels ${kernels ? 'on' : 'off'}`);
   const rows = await nodeRows();
   const chain = await chainRows();
+  const memory = sizes.includes(4096) ? await blurPeakMemory() : null;
   const peer = peerTimes();
 
   console.log(`\n(WebAssembly SIMD kernels ${kernels ? 'on' : 'off'} for cpu and wasm)`);
@@ -170,13 +222,18 @@ async function main(): Promise<void> {
   console.log('|---|---|---|---|---|---|');
   for (const r of rows) {
     const p = peer?.[`${r.op}@${r.size}`];
-    const peerName = r.op === 'ssim' ? 'skimage' : 'OpenCV';
+    const peerName = r.op.startsWith('ssim') || r.op === 'sobel' ? 'skimage' : 'OpenCV';
     console.log(`| ${r.op} | ${r.size}² | ${r.backend} | ${r.ms.toFixed(1)} | ${p !== undefined ? `${p.toFixed(1)} (${peerName})` : '—'} | ${p !== undefined ? (r.ms / p).toFixed(2) : '—'} |`);
   }
   if (!peer) console.log('\n(peer not measured: install Debian python3-opencv and python3-skimage)');
   console.log('\n| 8-node chain, 512² | backend | full run (ms) | re-eval after last-node param change (ms) | ratio |');
   console.log('|---|---|---|---|---|');
   for (const c of chain) console.log(`| chain | ${c.backend} | ${c.full.toFixed(1)} | ${c.reeval.toFixed(1)} | ${(c.reeval / c.full).toFixed(3)} |`);
+  if (memory) {
+    console.log('\n| 4096²×3 Gaussian σ 3 | backend | image (MiB) | peak extra resident memory (MiB) | × image |');
+    console.log('|---|---|---|---|---|');
+    console.log(`| peak memory | ${memory.backend} | ${memory.imageMiB.toFixed(0)} | ${memory.peakExtraMiB.toFixed(0)} | ${(memory.peakExtraMiB / memory.imageMiB).toFixed(2)} |`);
+  }
   // Editor figures in headless Chromium (open/pan of a 200-node graph, long tasks): scripts/bench-editor.ts
   if (!process.argv.includes('--no-editor')) {
     const r = spawnSync('npm', ['run', '--silent', 'bench:editor'], { stdio: 'inherit' });

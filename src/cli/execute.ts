@@ -38,20 +38,27 @@ export function parseSetValue(spec: ParamSpec | undefined, text: string): unknow
   return isJson ? parsed : text;
 }
 
+/**
+ * The schema of param `param` of node `node` (a --set or --sweep target); throws UsageError
+ * starting with `where` when there is no such node or param.
+ */
+export function paramSpecOf(graph: Graph, node: string, param: string, where: string): ParamSpec {
+  const n = graph.getNode(node);
+  if (!n) throw new UsageError(`${where}: no node "${node}" in the graph (nodes: ${graph.nodeIds().join(', ')})`);
+  const def = graph.definitionOf(node);
+  if (!def) throw new UsageError(`${where}: node "${node}" has the unknown type ${n.type}`);
+  const specs = def.params as Record<string, ParamSpec>;
+  if (!Object.prototype.hasOwnProperty.call(specs, param)) {
+    throw new UsageError(`${where}: node "${node}" (${def.type}) has no param ${param} (params: ${Object.keys(specs).join(', ') || 'none'})`);
+  }
+  return specs[param]!;
+}
+
 /** Applies --set overrides; throws UsageError naming the node, the param and the bound. */
 export function applySets(graph: Graph, sets: readonly SetOption[]): void {
   for (const s of sets) {
     const where = `--set ${s.raw}`;
-    const node = graph.getNode(s.node);
-    if (!node) throw new UsageError(`${where}: no node "${s.node}" in the graph (nodes: ${graph.nodeIds().join(', ')})`);
-    const def = graph.definitionOf(s.node);
-    if (!def) throw new UsageError(`${where}: node "${s.node}" has the unknown type ${node.type}`);
-    const specs = def.params as Record<string, ParamSpec>;
-    const spec = Object.prototype.hasOwnProperty.call(specs, s.param) ? specs[s.param] : undefined;
-    if (!spec) {
-      const known = Object.keys(specs);
-      throw new UsageError(`${where}: node "${s.node}" (${def.type}) has no param ${s.param} (params: ${known.join(', ') || 'none'})`);
-    }
+    const spec = paramSpecOf(graph, s.node, s.param, where);
     const value = parseSetValue(spec, s.value);
     const reason = checkParam(spec, value);
     if (reason) throw new UsageError(`${where}: node "${s.node}" param ${s.param}: ${reason}`);

@@ -7,10 +7,10 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { glob } from 'tinyglobby';
 import type { Graph } from '../../engine/graph';
-import { checkParam, hasOwn } from '../../engine/params';
+import { checkParam } from '../../engine/params';
 import type { ParamSpec } from '../../engine/types';
 import { UsageError, type InputOption, type SweepOption } from '../args';
-import { parseSetValue } from '../execute';
+import { paramSpecOf, parseSetValue } from '../execute';
 
 /** Image files an `--input` folder contributes (what image.load decodes). */
 export const IMAGE_EXTENSIONS = ['.png', '.jpg', '.jpeg', '.webp'];
@@ -80,16 +80,11 @@ export function planSweeps(graph: Graph, sweeps: readonly SweepOption[]): SweepP
   const seen = new Set<string>();
   return sweeps.map((s) => {
     const where = `--sweep ${s.raw}`;
-    const node = graph.getNode(s.node);
-    if (!node) throw new UsageError(`${where}: no node "${s.node}" in the graph (nodes: ${graph.nodeIds().join(', ')})`);
-    const def = graph.definitionOf(s.node);
-    if (!def) throw new UsageError(`${where}: node "${s.node}" has the unknown type ${node.type}`);
-    const specs = def.params as Record<string, ParamSpec>;
-    if (!hasOwn(specs, s.param)) throw new UsageError(`${where}: node "${s.node}" (${def.type}) has no param ${s.param} (params: ${Object.keys(specs).join(', ') || 'none'})`);
+    const spec = paramSpecOf(graph, s.node, s.param, where);
     const key = `${s.node}.${s.param}`;
     if (seen.has(key)) throw new UsageError(`${where}: ${key} is swept twice`);
     seen.add(key);
-    return { key, node: s.node, param: s.param, values: sweepValues(s, specs[s.param]!) };
+    return { key, node: s.node, param: s.param, values: sweepValues(s, spec) };
   });
 }
 
