@@ -18,6 +18,7 @@ interface KernelExports {
   padPlane(src: number, plane: number, h: number, w: number, c: number, pad: number, colIdx: number, rowIdx: number): void;
   median3(plane: number, dst: number, h: number, w: number, c: number): void;
   median5(plane: number, dst: number, h: number, w: number, c: number): void;
+  median7(plane: number, dst: number, h: number, w: number, c: number): void;
   ssim(a: number, b: number, h: number, w: number, c: number, k: number, n: number, means: number, colIdx: number, rowIdx: number, bufA: number, bufB: number, planes: number, map: number, srow: number, scratch: number, crop: number, c1: number, c2: number): number;
 }
 
@@ -180,14 +181,14 @@ export function ssimSum(
 }
 
 /** Window sizes `medianFilter` serves (selection networks; other sizes: the caller's own path). */
-export const MEDIAN_SIZES: readonly number[] = [3, 5];
+export const MEDIAN_SIZES: readonly number[] = [3, 5, 7];
 
 /**
- * Exact median of every size×size window (3 or 5), per channel, of an HWC float32 image;
+ * Exact median of every size×size window (3, 5 or 7), per channel, of an HWC float32 image;
  * colIdx / rowIdx: the padded column / row sources (w + size − 1, h + size − 1 entries; the
  * caller picks the border). `view` as in sepCorrelate.
  */
-export function medianFilter(src: Float32Array, h: number, w: number, c: number, size: 3 | 5, colIdx: Int32Array, rowIdx: Int32Array, opts: { view?: boolean } = {}): Float32Array {
+export function medianFilter(src: Float32Array, h: number, w: number, c: number, size: 3 | 5 | 7, colIdx: Int32Array, rowIdx: Int32Array, opts: { view?: boolean } = {}): Float32Array {
   const a = new Arena();
   const n = h * w * c;
   const pad = (size - 1) / 2;
@@ -199,7 +200,8 @@ export function medianFilter(src: Float32Array, h: number, w: number, c: number,
   const ex = k();
   ex.padPlane(pSrc, pPlane, h, w, c, pad, pCol, pRow);
   if (size === 3) ex.median3(pPlane, pDst, h, w, c);
-  else ex.median5(pPlane, pDst, h, w, c);
+  else if (size === 5) ex.median5(pPlane, pDst, h, w, c);
+  else ex.median7(pPlane, pDst, h, w, c);
   return opts.view ? a.f32(pDst, n) : a.f32(pDst, n).slice();
 }
 

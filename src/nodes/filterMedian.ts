@@ -38,7 +38,7 @@ export function medianFilter(img: tf.Tensor3D, size: number, method: MedianMetho
   if (!Number.isInteger(size) || size < 1 || size % 2 === 0) throw new Error(`median size must be a positive odd integer, got ${size}`);
   if (size === 1) return tf.clone(img);
   const [h, w, c] = img.shape;
-  if (method === 'auto' && (size === 3 || size === 5) && hostKernels()) {
+  if (method === 'auto' && (size === 3 || size === 5 || size === 7) && hostKernels()) {
     // Our WebAssembly SIMD selection networks (src/kernels): 4 values per instruction.
     const r = (size - 1) / 2;
     const out = kernelMedian(img.dataSync() as Float32Array, h, w, c, size, padIndices(w, r, r, 'replicate'), padIndices(h, r, r, 'replicate'), { view: tf.getBackend() === 'wasm' });

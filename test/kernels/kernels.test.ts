@@ -112,7 +112,7 @@ for (const backend of ['cpu', 'wasm'] as const) {
 
 describe('median kernels', () => {
   for (const backend of ['cpu', 'wasm'] as const) {
-    for (const size of [3, 5] as const) {
+    for (const size of [3, 5, 7] as const) {
       for (const [h, w, c] of [
         [1, 1, 1],
         [1, 7, 3],

@@ -252,9 +252,9 @@ export function ssim(a: usize, b: usize, h: i32, w: i32, c: i32, k: usize, n: i3
   return total;
 }
 
-// ---- median (3×3 and 5×5: generated selection networks, median.gen.ts) ----
+// ---- median (3×3, 5×5, 7×7: generated selection networks, median.gen.ts) ----
 
-export { median3, median5 } from './median.gen';
+export { median3, median5, median7 } from './median.gen';
 
 /**
  * Copies an HWC image into a padded plane: padded row py is source row rowIdx[py], padded
