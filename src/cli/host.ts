@@ -11,6 +11,7 @@ import { constants as fsc } from 'node:fs';
 import { open, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { formatBytes } from '../engine/evaluate';
 import type { Host } from '../engine/types';
 import { readModelFileFromDisk } from '../models/nodeIO';
 
@@ -83,11 +84,6 @@ function kindOf(st: { isDirectory(): boolean; isCharacterDevice(): boolean; isBl
   return 'not a regular file';
 }
 
-function sizeText(n: number): string {
-  const mib = n / (1024 * 1024);
-  return mib >= 1024 ? `${(mib / 1024).toFixed(2)} GiB` : mib >= 1 ? `${mib.toFixed(1)} MiB` : `${n} bytes`;
-}
-
 export function createNodeHost(opts: NodeHostOptions): NodeHost {
   const maxFileBytes = opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   /** Real paths of the allowed folders (resolved once; a missing folder allows nothing). */
@@ -100,6 +96,12 @@ export function createNodeHost(opts: NodeHostOptions): NodeHost {
     ).then((list) => list.filter((d): d is string => d !== null)));
 
   const fileOf = (source: string): string => (/^file:/i.test(source) ? fileURLToPath(source) : path.resolve(opts.baseDir, source));
+
+  /** The regular-file and size rules, on a stat of the path or of the opened file. */
+  function refuseUnlessSmallFile(source: string, real: string, st: Awaited<ReturnType<typeof stat>>): void {
+    if (!st.isFile()) throw new ReadRefused(source, `${real} is ${kindOf(st)}, not a regular file`);
+    if (st.size > maxFileBytes) throw new ReadRefused(source, `${real} is ${formatBytes(Number(st.size))}, above the file size limit of ${formatBytes(maxFileBytes)} (raise it with --max-file-size)`);
+  }
 
   /** The real path of a source after the rules (inside the roots, a regular file, small enough); null when it does not exist. */
   async function vet(source: string): Promise<{ real: string; size: number } | null> {
@@ -117,8 +119,7 @@ export function createNodeHost(opts: NodeHostOptions): NodeHost {
       throw new ReadRefused(source, `${where} is outside the folders the CLI reads (the graph file's folder ${rootList[0] ?? opts.baseDir}${rootList.length > 1 ? ` and --allow-read ${rootList.slice(1).join(', ')}` : ''}); allow its folder with --allow-read <dir>`);
     }
     const st = await stat(real);
-    if (!st.isFile()) throw new ReadRefused(source, `${real} is ${kindOf(st)}, not a regular file`);
-    if (st.size > maxFileBytes) throw new ReadRefused(source, `${real} is ${sizeText(st.size)}, above the file size limit of ${sizeText(maxFileBytes)} (raise it with --max-file-size)`);
+    refuseUnlessSmallFile(source, real, st);
     return { real, size: st.size };
   }
 
@@ -145,8 +146,7 @@ export function createNodeHost(opts: NodeHostOptions): NodeHost {
         const fh = await open(vetted.real, fsc.O_RDONLY | fsc.O_NONBLOCK | (fsc.O_NOFOLLOW ?? 0));
         try {
           const st = await fh.stat();
-          if (!st.isFile()) throw new ReadRefused(source, `${vetted.real} is ${kindOf(st)}, not a regular file`);
-          if (st.size > maxFileBytes) throw new ReadRefused(source, `${vetted.real} is ${sizeText(st.size)}, above the file size limit of ${sizeText(maxFileBytes)} (raise it with --max-file-size)`);
+          refuseUnlessSmallFile(source, vetted.real, st);
           const buf = new Uint8Array(st.size);
           let got = 0;
           while (got < buf.length) {

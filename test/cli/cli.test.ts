@@ -270,7 +270,7 @@ describe('pixel-loom: bad input exits non-zero with one line on stderr', () => {
     expect(png('allowed', 'got.png').width).toBeGreaterThan(0);
   });
   it('a file above --max-file-size is refused before reading', () =>
-    expectOneLine('tooBig', 2, /^pixel-loom: node "load" \(image\.load\): source "inside\.png" is refused: .*inside\.png is [\d.]+ \w+, above the file size limit of 1024 bytes \(raise it with --max-file-size\)$/));
+    expectOneLine('tooBig', 2, /^pixel-loom: node "load" \(image\.load\): source "inside\.png" is refused: .*inside\.png is [\d.]+ \w+, above the file size limit of 1 KiB \(raise it with --max-file-size\)$/));
   it('--max-memory: a node whose output is above it fails before it runs, naming node and size', () => {
     expect(runs.memory!.code).toBe(1);
     const r = result('memory');

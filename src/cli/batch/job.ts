@@ -13,7 +13,7 @@
  * output appear once and whole, so a job run twice (a retried stalled job) writes it once.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm } from 'node:fs/promises';
+import { access, mkdir, readFile, rename, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Engine } from '../../engine/evaluate';
@@ -171,7 +171,7 @@ export async function runJob(task: JobTask, signal?: AbortSignal): Promise<JobRe
 
 async function exists(file: string): Promise<boolean> {
   try {
-    await readFile(file);
+    await access(file);
     return true;
   } catch {
     return false;
