@@ -3,6 +3,7 @@ import { defineNode } from '../engine/defineNode';
 import { asImage } from './lib/image';
 import { medianHost } from './lib/medianHost';
 import { hostKernels } from './lib/conv';
+import { hostValues, tensorFromHost } from './lib/hostData';
 import { padImage, padIndices } from './lib/pad';
 import { medianFilter as kernelMedian } from '../kernels';
 import { runSelectionNetwork, selectionNetwork } from './lib/selectNetwork';
@@ -41,8 +42,8 @@ export function medianFilter(img: tf.Tensor3D, size: number, method: MedianMetho
   if (method === 'auto' && (size === 3 || size === 5 || size === 7) && hostKernels()) {
     // Our WebAssembly SIMD selection networks (src/kernels): 4 values per instruction.
     const r = (size - 1) / 2;
-    const out = kernelMedian(img.dataSync() as Float32Array, h, w, c, size, padIndices(w, r, r, 'replicate'), padIndices(h, r, r, 'replicate'), { view: tf.getBackend() === 'wasm' });
-    return tf.tensor3d(out, [h, w, c]);
+    const out = kernelMedian(hostValues(img), h, w, c, size, padIndices(w, r, r, 'replicate'), padIndices(h, r, r, 'replicate'), { view: true });
+    return tensorFromHost<tf.Rank.R3>(out, [h, w, c]);
   }
   if (method === 'host' || (method === 'auto' && HOST_BACKENDS.has(tf.getBackend()))) {
     // On cpu/wasm the pixels are already in host memory: gather + quickselect per pixel.

@@ -7,6 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { correlate2d as kernelCorrelate2d, kernelsReady, sepCorrelate } from '../../kernels';
+import { hostValues, tensorFromHost } from './hostData';
 import { padImage, padIndices, type BorderMode } from './pad';
 
 /**
@@ -103,10 +104,8 @@ export function correlateSeparable(img: tf.Tensor3D, kx: ArrayLike<number>, ky: 
     const [h, w, c] = img.shape;
     const rx = (kx.length - 1) / 2;
     const ry = (ky.length - 1) / 2;
-    // The wasm backend copies a new tensor's values into its own memory at once, so it can
-    // take a view of the kernel memory; the cpu backend keeps the array it is given.
-    const out = sepCorrelate(img.dataSync() as Float32Array, h, w, c, kx, ky, padIndices(w, rx, rx, mode), padIndices(h, ry, ry, mode), { view: tf.getBackend() === 'wasm' });
-    return tf.tensor3d(out, [h, w, c]);
+    const out = sepCorrelate(hostValues(img), h, w, c, kx, ky, padIndices(w, rx, rx, mode), padIndices(h, ry, ry, mode), { view: true });
+    return tensorFromHost<tf.Rank.R3>(out, [h, w, c]);
   }
   return tf.tidy(() => {
     let x: tf.Tensor3D = img;
@@ -136,8 +135,8 @@ export function correlate2d(img: tf.Tensor3D, kernel: readonly (readonly number[
     const [h, w, c] = img.shape;
     const ry = (kh - 1) / 2;
     const rx = (kw - 1) / 2;
-    const out = kernelCorrelate2d(img.dataSync() as Float32Array, h, w, c, flat, kh, kw, padIndices(w, rx, rx, mode), padIndices(h, ry, ry, mode), { view: tf.getBackend() === 'wasm' });
-    return tf.tensor3d(out, [h, w, c]);
+    const out = kernelCorrelate2d(hostValues(img), h, w, c, flat, kh, kw, padIndices(w, rx, rx, mode), padIndices(h, ry, ry, mode), { view: true });
+    return tensorFromHost<tf.Rank.R3>(out, [h, w, c]);
   }
   return tf.tidy(() => {
     const ry = (kh - 1) / 2;

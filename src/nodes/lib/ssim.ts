@@ -15,6 +15,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ssimSum } from '../../kernels';
 import { hostKernels } from './conv';
+import { hostValues } from './hostData';
 import { padIndices } from './pad';
 
 export const SSIM_SIGMA = 1.5;
@@ -104,8 +105,8 @@ export function ssimOnHost(a: tf.Tensor3D, b: tf.Tensor3D): { ssim: number; map:
   const [h, w, c] = a.shape;
   const r = SSIM_RADIUS;
   const { sum, map } = ssimSum(
-    a.dataSync() as Float32Array,
-    b.dataSync() as Float32Array,
+    hostValues(a),
+    hostValues(b),
     h,
     w,
     c,
