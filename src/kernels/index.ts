@@ -19,6 +19,12 @@ interface KernelExports {
   median3(plane: number, dst: number, h: number, w: number, c: number): void;
   median5(plane: number, dst: number, h: number, w: number, c: number): void;
   median7(plane: number, dst: number, h: number, w: number, c: number): void;
+  median3u8(plane: number, dst: number, h: number, w: number, c: number, scratch: number): void;
+  median5u8(plane: number, dst: number, h: number, w: number, c: number, scratch: number): void;
+  median7u8(plane: number, dst: number, h: number, w: number, c: number, scratch: number): void;
+  toU8(src: number, dst: number, n: number): number;
+  fromU8(src: number, dst: number, n: number): void;
+  padPlaneU8(src: number, plane: number, h: number, w: number, c: number, pad: number, colIdx: number, rowIdx: number): void;
   ssim(a: number, b: number, h: number, w: number, c: number, k: number, n: number, means: number, colIdx: number, rowIdx: number, bufA: number, bufB: number, planes: number, map: number, srow: number, scratch: number, crop: number, c1: number, c2: number): number;
 }
 
@@ -184,7 +190,8 @@ export function ssimSum(
 export const MEDIAN_SIZES: readonly number[] = [3, 5, 7];
 
 /**
- * Exact median of every size×size window (3, 5 or 7), per channel, of an HWC float32 image;
+ * Exact median of every size×size window (3, 5 or 7), per channel (a byte path for
+ * 8-bit-valued data), of an HWC float32 image;
  * colIdx / rowIdx: the padded column / row sources (w + size − 1, h + size − 1 entries; the
  * caller picks the border). `view` as in sepCorrelate.
  */
@@ -195,13 +202,27 @@ export function medianFilter(src: Float32Array, h: number, w: number, c: number,
   const pSrc = a.put(src, 'f32');
   const pCol = a.put(colIdx, 'i32');
   const pRow = a.put(rowIdx, 'i32');
-  const pPlane = a.alloc((h + 2 * pad) * (w + 2 * pad) * c * 4 + 16);
   const pDst = a.alloc(n * 4 + 16);
   const ex = k();
-  ex.padPlane(pSrc, pPlane, h, w, c, pad, pCol, pRow);
-  if (size === 3) ex.median3(pPlane, pDst, h, w, c);
-  else if (size === 5) ex.median5(pPlane, pDst, h, w, c);
-  else ex.median7(pPlane, pDst, h, w, c);
+  // 8-bit-valued data (every value k/255, as a decoded 8-bit image holds): the same networks
+  // on bytes, 16 values per instruction; the result is the same value, as a byte.
+  const pBytes = a.alloc(n + 16);
+  if (ex.toU8(pSrc, pBytes, n) === 1) {
+    const pPlane = a.alloc((h + 2 * pad) * (w + 2 * pad) * c + 32);
+    const pOut = a.alloc(n + 16);
+    const pScratch = a.alloc(16);
+    ex.padPlaneU8(pBytes, pPlane, h, w, c, pad, pCol, pRow);
+    if (size === 3) ex.median3u8(pPlane, pOut, h, w, c, pScratch);
+    else if (size === 5) ex.median5u8(pPlane, pOut, h, w, c, pScratch);
+    else ex.median7u8(pPlane, pOut, h, w, c, pScratch);
+    ex.fromU8(pOut, pDst, n);
+  } else {
+    const pPlane = a.alloc((h + 2 * pad) * (w + 2 * pad) * c * 4 + 16);
+    ex.padPlane(pSrc, pPlane, h, w, c, pad, pCol, pRow);
+    if (size === 3) ex.median3(pPlane, pDst, h, w, c);
+    else if (size === 5) ex.median5(pPlane, pDst, h, w, c);
+    else ex.median7(pPlane, pDst, h, w, c);
+  }
   return opts.view ? a.f32(pDst, n) : a.f32(pDst, n).slice();
 }
 

@@ -167,3 +167,32 @@ describe('2-D correlation kernel', () => {
     }
   }
 });
+
+describe('median kernels on 8-bit-valued data (the byte path)', () => {
+  for (const size of [3, 5, 7] as const) {
+    for (const [h, w, c] of [
+      [1, 1, 1],
+      [1, 17, 3],
+      [18, 1, 1],
+      [5, 7, 4],
+      [33, 35, 3],
+      [16, 16, 1],
+    ] as [number, number, number][]) {
+      it(`median ${size} of ${h}×${w}×${c} with values k/255 (incl. 0 and 1) equals the exact host median`, async () => {
+        await useBackend('wasm');
+        const img = tf.tidy(() => tf.div(tf.round(tf.mul(image(h, w, c, size + h + w), 255)), 255) as tf.Tensor3D);
+        const fast = medianFilter(img, size);
+        const exact = medianFilter(img, size, 'host');
+        expect(Array.from(fast.dataSync())).toEqual(Array.from(exact.dataSync()));
+        // not 8-bit valued by one value: the float path, still exact
+        const d = img.dataSync().slice();
+        d[0] = 0.123456;
+        const mixed = tf.tensor3d(d, [h, w, c]);
+        const fast2 = medianFilter(mixed, size);
+        const exact2 = medianFilter(mixed, size, 'host');
+        expect(Array.from(fast2.dataSync())).toEqual(Array.from(exact2.dataSync()));
+        tf.dispose([img, fast, exact, mixed, fast2, exact2]);
+      });
+    }
+  }
+});

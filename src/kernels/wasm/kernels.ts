@@ -254,7 +254,7 @@ export function ssim(a: usize, b: usize, h: i32, w: i32, c: i32, k: usize, n: i3
 
 // ---- median (3×3, 5×5, 7×7: generated selection networks, median.gen.ts) ----
 
-export { median3, median5, median7 } from './median.gen';
+export { median3, median5, median7, median3u8, median5u8, median7u8 } from './median.gen';
 
 /**
  * Copies an HWC image into a padded plane: padded row py is source row rowIdx[py], padded
@@ -303,5 +303,71 @@ export function correlate2d(plane: usize, dst: usize, h: i32, w: i32, c: i32, ke
         if (rest > 2) store<f32>(drow + <usize>(i + 2) * 4, f32x4.extract_lane(acc, 2));
       }
     }
+  }
+}
+
+// ---- 8-bit-valued float data (k/255, as a decoded 8-bit image gives) ----
+
+/**
+ * Converts n floats to bytes k when every value is exactly k/255 (as float32) for an integer
+ * k in 0…255; returns 1 then, else 0 (dst is then garbage). 16 values per step.
+ */
+export function toU8(src: usize, dst: usize, n: i32): i32 {
+  const s255 = f32x4.splat(255);
+  let i = 0;
+  for (; i + 16 <= n; i += 16) {
+    const p = src + <usize>i * 4;
+    const v0 = v128.load(p);
+    const v1 = v128.load(p + 16);
+    const v2 = v128.load(p + 32);
+    const v3 = v128.load(p + 48);
+    const k0 = f32x4.nearest(f32x4.mul(v0, s255));
+    const k1 = f32x4.nearest(f32x4.mul(v1, s255));
+    const k2 = f32x4.nearest(f32x4.mul(v2, s255));
+    const k3 = f32x4.nearest(f32x4.mul(v3, s255));
+    const ok = v128.and(v128.and(f32x4.eq(f32x4.div(k0, s255), v0), f32x4.eq(f32x4.div(k1, s255), v1)), v128.and(f32x4.eq(f32x4.div(k2, s255), v2), f32x4.eq(f32x4.div(k3, s255), v3)));
+    const inRange = v128.and(v128.and(f32x4.ge(k0, f32x4.splat(0)), f32x4.le(k0, s255)), v128.and(v128.and(f32x4.ge(k1, f32x4.splat(0)), f32x4.le(k1, s255)), v128.and(v128.and(f32x4.ge(k2, f32x4.splat(0)), f32x4.le(k2, s255)), v128.and(f32x4.ge(k3, f32x4.splat(0)), f32x4.le(k3, s255)))));
+    if (!i32x4.all_true(v128.and(ok, inRange))) return 0;
+    const a = i16x8.narrow_i32x4_u(i32x4.trunc_sat_f32x4_u(k0), i32x4.trunc_sat_f32x4_u(k1));
+    const b = i16x8.narrow_i32x4_u(i32x4.trunc_sat_f32x4_u(k2), i32x4.trunc_sat_f32x4_u(k3));
+    v128.store(dst + <usize>i, i8x16.narrow_i16x8_u(a, b));
+  }
+  for (; i < n; i++) {
+    const v = load<f32>(src + <usize>i * 4);
+    const k: f32 = f32.nearest(v * <f32>255);
+    if (!(k >= 0 && k <= 255) || k / <f32>255 != v) return 0;
+    store<u8>(dst + <usize>i, <u8>k);
+  }
+  return 1;
+}
+
+/** Bytes k back to floats k/255 (the exact float32 the image held). */
+export function fromU8(src: usize, dst: usize, n: i32): void {
+  const s255 = f32x4.splat(255);
+  let i = 0;
+  for (; i + 16 <= n; i += 16) {
+    const v = v128.load(src + <usize>i);
+    const lo = i16x8.extend_low_i8x16_u(v);
+    const hi = i16x8.extend_high_i8x16_u(v);
+    const p = dst + <usize>i * 4;
+    v128.store(p, f32x4.div(f32x4.convert_i32x4_u(i32x4.extend_low_i16x8_u(lo)), s255));
+    v128.store(p + 16, f32x4.div(f32x4.convert_i32x4_u(i32x4.extend_high_i16x8_u(lo)), s255));
+    v128.store(p + 32, f32x4.div(f32x4.convert_i32x4_u(i32x4.extend_low_i16x8_u(hi)), s255));
+    v128.store(p + 48, f32x4.div(f32x4.convert_i32x4_u(i32x4.extend_high_i16x8_u(hi)), s255));
+  }
+  for (; i < n; i++) store<f32>(dst + <usize>i * 4, <f32>load<u8>(src + <usize>i) / <f32>255);
+}
+
+/** padPlane for bytes (one byte per value). */
+export function padPlaneU8(src: usize, plane: usize, h: i32, w: i32, c: i32, pad: i32, colIdx: usize, rowIdx: usize): void {
+  const cb = <usize>c;
+  const rowBytes = <usize>(w * c);
+  const padRow = <usize>((w + 2 * pad) * c);
+  for (let py = 0; py < h + 2 * pad; py++) {
+    const srow = src + <usize>load<i32>(rowIdx + <usize>py * 4) * rowBytes;
+    const prow = plane + <usize>py * padRow;
+    for (let p = 0; p < pad; p++) memory.copy(prow + <usize>p * cb, srow + <usize>load<i32>(colIdx + <usize>p * 4) * cb, cb);
+    memory.copy(prow + <usize>pad * cb, srow, rowBytes);
+    for (let p = pad + w; p < w + 2 * pad; p++) memory.copy(prow + <usize>p * cb, srow + <usize>load<i32>(colIdx + <usize>p * 4) * cb, cb);
   }
 }
