@@ -15,7 +15,7 @@ interface KernelExports {
   reset(): void;
   sepCorrelate(src: number, dst: number, h: number, w: number, c: number, kx: number, nkx: number, symX: number, ky: number, nky: number, symY: number, colIdx: number, rowIdx: number, rowBuf: number, tmp: number): void;
   correlate2d(plane: number, dst: number, h: number, w: number, c: number, kernel: number, kh: number, kw: number): void;
-  padPlane(src: number, plane: number, h: number, w: number, c: number, pad: number, colIdx: number, rowIdx: number): void;
+  padPlane(src: number, plane: number, h: number, w: number, c: number, padX: number, padY: number, colIdx: number, rowIdx: number, size: number): void;
   median3(plane: number, dst: number, h: number, w: number, c: number): void;
   median5(plane: number, dst: number, h: number, w: number, c: number): void;
   median7(plane: number, dst: number, h: number, w: number, c: number): void;
@@ -24,7 +24,6 @@ interface KernelExports {
   median7u8(plane: number, dst: number, h: number, w: number, c: number, scratch: number): void;
   toU8(src: number, dst: number, n: number): number;
   fromU8(src: number, dst: number, n: number): void;
-  padPlaneU8(src: number, plane: number, h: number, w: number, c: number, pad: number, colIdx: number, rowIdx: number): void;
   ssim(a: number, b: number, h: number, w: number, c: number, k: number, n: number, means: number, colIdx: number, rowIdx: number, bufA: number, bufB: number, planes: number, map: number, srow: number, scratch: number, crop: number, c1: number, c2: number): number;
 }
 
@@ -211,14 +210,14 @@ export function medianFilter(src: Float32Array, h: number, w: number, c: number,
     const pPlane = a.alloc((h + 2 * pad) * (w + 2 * pad) * c + 32);
     const pOut = a.alloc(n + 16);
     const pScratch = a.alloc(16);
-    ex.padPlaneU8(pBytes, pPlane, h, w, c, pad, pCol, pRow);
+    ex.padPlane(pBytes, pPlane, h, w, c, pad, pad, pCol, pRow, 1);
     if (size === 3) ex.median3u8(pPlane, pOut, h, w, c, pScratch);
     else if (size === 5) ex.median5u8(pPlane, pOut, h, w, c, pScratch);
     else ex.median7u8(pPlane, pOut, h, w, c, pScratch);
     ex.fromU8(pOut, pDst, n);
   } else {
     const pPlane = a.alloc((h + 2 * pad) * (w + 2 * pad) * c * 4 + 16);
-    ex.padPlane(pSrc, pPlane, h, w, c, pad, pCol, pRow);
+    ex.padPlane(pSrc, pPlane, h, w, c, pad, pad, pCol, pRow, 4);
     if (size === 3) ex.median3(pPlane, pDst, h, w, c);
     else if (size === 5) ex.median5(pPlane, pDst, h, w, c);
     else ex.median7(pPlane, pDst, h, w, c);
@@ -244,21 +243,7 @@ export function correlate2d(src: Float32Array, h: number, w: number, c: number, 
   const pPlane = a.alloc((h + 2 * ry) * (w + 2 * rx) * c * 4 + 16);
   const pDst = a.alloc(n * 4 + 16);
   const ex = k();
-  if (rx === ry) ex.padPlane(pSrc, pPlane, h, w, c, rx, pCol, pRow);
-  else padPlaneJs(a, src, pPlane, h, w, c, rx, ry, colIdx, rowIdx);
+  ex.padPlane(pSrc, pPlane, h, w, c, rx, ry, pCol, pRow, 4);
   ex.correlate2d(pPlane, pDst, h, w, c, pKernel, kh, kw);
   return opts.view ? a.f32(pDst, n) : a.f32(pDst, n).slice();
-}
-
-/** padPlane for different horizontal and vertical pads (rare: a non-square kernel), in JS. */
-function padPlaneJs(a: Arena, src: Float32Array, plane: number, h: number, w: number, c: number, rx: number, ry: number, colIdx: Int32Array, rowIdx: Int32Array): void {
-  const pw = w + 2 * rx;
-  const out = a.f32(plane, (h + 2 * ry) * pw * c);
-  for (let py = 0; py < h + 2 * ry; py++) {
-    const sy = rowIdx[py]!;
-    for (let px = 0; px < pw; px++) {
-      const sx = colIdx[px]!;
-      for (let ch = 0; ch < c; ch++) out[(py * pw + px) * c + ch] = src[(sy * w + sx) * c + ch]!;
-    }
-  }
 }

@@ -258,18 +258,19 @@ export { median3, median5, median7, median3u8, median5u8, median7u8 } from './me
 
 /**
  * Copies an HWC image into a padded plane: padded row py is source row rowIdx[py], padded
- * column px is source column colIdx[px] (w + 2r columns, h + 2r rows, r = pad).
+ * column px is source column colIdx[px] (w + 2·padX columns, h + 2·padY rows). `size`:
+ * bytes per value (4 for float32, 1 for bytes).
  */
-export function padPlane(src: usize, plane: usize, h: i32, w: i32, c: i32, pad: i32, colIdx: usize, rowIdx: usize): void {
-  const cb = <usize>c * 4;
-  const rowBytes = <usize>(w * c) * 4;
-  const padRow = <usize>((w + 2 * pad) * c) * 4;
-  for (let py = 0; py < h + 2 * pad; py++) {
+export function padPlane(src: usize, plane: usize, h: i32, w: i32, c: i32, padX: i32, padY: i32, colIdx: usize, rowIdx: usize, size: i32): void {
+  const cb = <usize>(c * size);
+  const rowBytes = <usize>(w * c * size);
+  const padRow = <usize>((w + 2 * padX) * c * size);
+  for (let py = 0; py < h + 2 * padY; py++) {
     const srow = src + <usize>load<i32>(rowIdx + <usize>py * 4) * rowBytes;
     const prow = plane + <usize>py * padRow;
-    for (let p = 0; p < pad; p++) memory.copy(prow + <usize>p * cb, srow + <usize>load<i32>(colIdx + <usize>p * 4) * cb, cb);
-    memory.copy(prow + <usize>pad * cb, srow, rowBytes);
-    for (let p = pad + w; p < w + 2 * pad; p++) memory.copy(prow + <usize>p * cb, srow + <usize>load<i32>(colIdx + <usize>p * 4) * cb, cb);
+    for (let p = 0; p < padX; p++) memory.copy(prow + <usize>p * cb, srow + <usize>load<i32>(colIdx + <usize>p * 4) * cb, cb);
+    memory.copy(prow + <usize>padX * cb, srow, rowBytes);
+    for (let p = padX + w; p < w + 2 * padX; p++) memory.copy(prow + <usize>p * cb, srow + <usize>load<i32>(colIdx + <usize>p * 4) * cb, cb);
   }
 }
 
@@ -356,18 +357,4 @@ export function fromU8(src: usize, dst: usize, n: i32): void {
     v128.store(p + 48, f32x4.div(f32x4.convert_i32x4_u(i32x4.extend_high_i16x8_u(hi)), s255));
   }
   for (; i < n; i++) store<f32>(dst + <usize>i * 4, <f32>load<u8>(src + <usize>i) / <f32>255);
-}
-
-/** padPlane for bytes (one byte per value). */
-export function padPlaneU8(src: usize, plane: usize, h: i32, w: i32, c: i32, pad: i32, colIdx: usize, rowIdx: usize): void {
-  const cb = <usize>c;
-  const rowBytes = <usize>(w * c);
-  const padRow = <usize>((w + 2 * pad) * c);
-  for (let py = 0; py < h + 2 * pad; py++) {
-    const srow = src + <usize>load<i32>(rowIdx + <usize>py * 4) * rowBytes;
-    const prow = plane + <usize>py * padRow;
-    for (let p = 0; p < pad; p++) memory.copy(prow + <usize>p * cb, srow + <usize>load<i32>(colIdx + <usize>p * 4) * cb, cb);
-    memory.copy(prow + <usize>pad * cb, srow, rowBytes);
-    for (let p = pad + w; p < w + 2 * pad; p++) memory.copy(prow + <usize>p * cb, srow + <usize>load<i32>(colIdx + <usize>p * 4) * cb, cb);
-  }
 }
