@@ -91,7 +91,8 @@ async function main(): Promise<void> {
     await new Promise((r) => setTimeout(r, 3000)); // workers up (as they would be, waiting)
     queueMs = await batch('queue', ['--queue', url]);
     rows.push(['pixel-loom batch --queue, 2 × pixel-loom worker --jobs 1 (workers started before)', rate(queueMs)]);
-    for (const w of workers) w.kill('SIGTERM');
+    // workers stop while Redis still answers, then Redis
+    await Promise.all(workers.map((w) => new Promise((r) => (w.exitCode !== null ? r(null) : (w.once('exit', r), w.kill('SIGTERM'))))));
     redis.kill('SIGKILL');
   } else rows.push(['queue', 'redis-server not installed']);
 

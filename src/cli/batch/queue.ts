@@ -24,6 +24,7 @@ export const LOCK_MS = 10_000;
 const STALLED_CHECK_MS = 4_000;
 const POLL_MS = 400;
 const CONNECT_TIMEOUT_MS = 10_000;
+const CLOSE_TIMEOUT_MS = 10_000;
 
 function redisConnection(url: string): Redis {
   const conn = new Redis(url, { maxRetriesPerRequest: null, connectTimeout: CONNECT_TIMEOUT_MS });
@@ -146,7 +147,19 @@ export async function runWorker(
     },
     { connection: conn, concurrency: jobs, lockDuration: LOCK_MS, stalledInterval: STALLED_CHECK_MS, maxStalledCount: 2 },
   );
-  worker.on('error', (e) => io.stderr(`worker: ${oneLine(e.message)}`));
+  // While Redis is unreachable the client retries every few hundred ms: say so once, then
+  // at most every 30 s.
+  let lastError = { text: '', at: 0, repeats: 0 };
+  worker.on('error', (e) => {
+    const text = oneLine(e.message);
+    const now = Date.now();
+    if (text === lastError.text && now - lastError.at < 30_000) {
+      lastError.repeats++;
+      return;
+    }
+    io.stderr(`worker: ${text}${lastError.repeats ? ` (and ${lastError.repeats} more times)` : ''}`);
+    lastError = { text, at: now, repeats: 0 };
+  });
   io.stdout(`worker: waiting for jobs on ${url.replace(/\/\/[^@]*@/, '//***@')} (${jobs} at a time)`);
   await new Promise<void>((resolve) => {
     const stop = (): void => resolve();
@@ -154,7 +167,12 @@ export async function runWorker(
     process.once('SIGTERM', stop);
   });
   io.stdout('worker: stopping (jobs in progress finish first)');
-  await worker.close();
+  // A graceful close waits for Redis; when Redis is gone it would wait for ever.
+  const closed = await Promise.race([worker.close().then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), CLOSE_TIMEOUT_MS))]);
+  if (!closed) {
+    io.stderr(`worker: Redis did not answer in ${CLOSE_TIMEOUT_MS / 1000} s while stopping; stopped without it (unfinished jobs go back to the queue when their lock expires)`);
+    void worker.close(true).catch(() => undefined);
+  }
   await pool.destroy();
   conn.disconnect();
   return 0;
