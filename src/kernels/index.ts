@@ -14,6 +14,7 @@ interface KernelExports {
   alloc(bytes: number): number;
   reset(): void;
   sepCorrelate(src: number, dst: number, h: number, w: number, c: number, kx: number, nkx: number, symX: number, ky: number, nky: number, symY: number, colIdx: number, rowIdx: number, rowBuf: number, tmp: number): void;
+  bilateral(plane: number, dst: number, h: number, w: number, c: number, pad: number, offsets: number, spatial: number, n: number, coeff: number): void;
   correlate2d(plane: number, dst: number, h: number, w: number, c: number, kernel: number, kh: number, kw: number): void;
   padPlane(src: number, plane: number, h: number, w: number, c: number, padX: number, padY: number, colIdx: number, rowIdx: number, size: number): void;
   median3(plane: number, dst: number, h: number, w: number, c: number): void;
@@ -245,5 +246,40 @@ export function correlate2d(src: Float32Array, h: number, w: number, c: number, 
   const ex = k();
   ex.padPlane(pSrc, pPlane, h, w, c, rx, ry, pCol, pRow, 4);
   ex.correlate2d(pPlane, pDst, h, w, c, pKernel, kh, kw);
+  return opts.view ? a.f32(pDst, n) : a.f32(pDst, n).slice();
+}
+
+/**
+ * Bilateral filter of an HWC float32 image (c ≤ 4) over the window `window` (offsets dy, dx
+ * with their spatial weights), range weight exp(coeff · d²) of the L1 colour distance d;
+ * colIdx / rowIdx: the padded column / row sources for a pad of `pad` px. `view` as in
+ * sepCorrelate.
+ */
+export function bilateralFilter(
+  src: Float32Array,
+  h: number,
+  w: number,
+  c: number,
+  window: readonly { dy: number; dx: number; spatial: number }[],
+  coeff: number,
+  pad: number,
+  colIdx: Int32Array,
+  rowIdx: Int32Array,
+  opts: { view?: boolean } = {},
+): Float32Array {
+  if (c > 4) throw new Error(`bilateralFilter: at most 4 channels, got ${c}`);
+  const a = new Arena();
+  const n = h * w * c;
+  const pSrc = a.put(src, 'f32');
+  const pCol = a.put(colIdx, 'i32');
+  const pRow = a.put(rowIdx, 'i32');
+  const rowBytes = (w + 2 * pad) * c * 4;
+  const pOffsets = a.put(window.map((o) => o.dy * rowBytes + o.dx * c * 4), 'i32');
+  const pSpatial = a.put(window.map((o) => o.spatial), 'f32');
+  const pPlane = a.alloc((h + 2 * pad) * (w + 2 * pad) * c * 4 + 16);
+  const pDst = a.alloc(n * 4 + 16);
+  const ex = k();
+  ex.padPlane(pSrc, pPlane, h, w, c, pad, pad, pCol, pRow, 4);
+  ex.bilateral(pPlane, pDst, h, w, c, pad, pOffsets, pSpatial, window.length, coeff);
   return opts.view ? a.f32(pDst, n) : a.f32(pDst, n).slice();
 }

@@ -11,6 +11,7 @@ import { correlate2d, correlateSeparable, opencvGaussianKernel, opencvGaussianKs
 import type { BorderMode } from '../../src/nodes/lib/pad';
 import { cropBorder, ssimMap, ssimOnHost } from '../../src/nodes/lib/ssim';
 import { medianFilter } from '../../src/nodes/filterMedian';
+import { bilateralFilter } from '../../src/nodes/lib/restore/bilateral';
 import { useBackend } from '../helpers/backends';
 
 function image(h: number, w: number, c: number, seed: number): tf.Tensor3D {
@@ -192,6 +193,35 @@ describe('median kernels on 8-bit-valued data (the byte path)', () => {
         const exact2 = medianFilter(mixed, size, 'host');
         expect(Array.from(fast2.dataSync())).toEqual(Array.from(exact2.dataSync()));
         tf.dispose([img, fast, exact, mixed, fast2, exact2]);
+      });
+    }
+  }
+});
+
+describe('bilateral kernel', () => {
+  for (const backend of ['cpu', 'wasm'] as const) {
+    for (const [h, w, c] of [
+      [1, 1, 1],
+      [1, 9, 3],
+      [7, 1, 1],
+      [20, 23, 3],
+      [16, 13, 4],
+    ] as [number, number, number][]) {
+      it(`${backend}: ${h}×${w}×${c} equals the tfjs path within 1e-5 (σc 0.1, σs 3; and a 1-px window)`, async () => {
+        await useBackend(backend);
+        const img = image(h, w, c, h * 31 + w + c);
+        for (const [sc, ss, d] of [
+          [0.1, 3, 0],
+          [0.3, 1, 3],
+        ] as [number, number, number][]) {
+          const fast = bilateralFilter(img, sc, ss, d);
+          setKernelsDisabled(true);
+          const ref = bilateralFilter(img, sc, ss, d);
+          setKernelsDisabled(false);
+          expect(maxDiff(fast.dataSync(), ref.dataSync())).toBeLessThan(1e-5);
+          tf.dispose([fast, ref]);
+        }
+        img.dispose();
       });
     }
   }

@@ -358,3 +358,48 @@ export function fromU8(src: usize, dst: usize, n: i32): void {
   }
   for (; i < n; i++) store<f32>(dst + <usize>i * 4, <f32>load<u8>(src + <usize>i) / <f32>255);
 }
+
+// ---- bilateral filter ----
+
+/**
+ * Bilateral filter (see src/nodes/lib/restore/bilateral.ts for the conventions) on a padded
+ * plane (padPlane, pad px on every side): for every pixel, over the n window offsets
+ * (offsets: byte offsets into the plane relative to the centre, i32; spatial: their spatial
+ * weights, f32), weight = spatial · exp(coeff · d²), d = Σ over channels of |neighbour − centre|;
+ * dst = Σ weight · neighbour / Σ weight. c ≤ 4.
+ */
+export function bilateral(plane: usize, dst: usize, h: i32, w: i32, c: i32, pad: i32, offsets: usize, spatial: usize, n: i32, coeff: f32): void {
+  const padRow = <usize>((w + 2 * pad) * c) * 4;
+  const cb = <usize>c * 4;
+  for (let y = 0; y < h; y++) {
+    let centre = plane + <usize>(y + pad) * padRow + <usize>pad * cb;
+    let out = dst + <usize>(y * w * c) * 4;
+    for (let x = 0; x < w; x++) {
+      const c0 = load<f32>(centre);
+      const c1 = c > 1 ? load<f32>(centre + 4) : 0;
+      const c2 = c > 2 ? load<f32>(centre + 8) : 0;
+      const c3 = c > 3 ? load<f32>(centre + 12) : 0;
+      let s0: f32 = 0, s1: f32 = 0, s2: f32 = 0, s3: f32 = 0, den: f32 = 0;
+      for (let o = 0; o < n; o++) {
+        const q = centre + <usize>load<i32>(offsets + <usize>o * 4);
+        const q0 = load<f32>(q);
+        const q1 = c > 1 ? load<f32>(q + 4) : 0;
+        const q2 = c > 2 ? load<f32>(q + 8) : 0;
+        const q3 = c > 3 ? load<f32>(q + 12) : 0;
+        const d = Mathf.abs(q0 - c0) + Mathf.abs(q1 - c1) + Mathf.abs(q2 - c2) + Mathf.abs(q3 - c3);
+        const wgt = Mathf.exp(d * d * coeff) * load<f32>(spatial + <usize>o * 4);
+        s0 += q0 * wgt;
+        s1 += q1 * wgt;
+        s2 += q2 * wgt;
+        s3 += q3 * wgt;
+        den += wgt;
+      }
+      store<f32>(out, s0 / den);
+      if (c > 1) store<f32>(out + 4, s1 / den);
+      if (c > 2) store<f32>(out + 8, s2 / den);
+      if (c > 3) store<f32>(out + 12, s3 / den);
+      centre += cb;
+      out += cb;
+    }
+  }
+}

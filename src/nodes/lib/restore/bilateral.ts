@@ -9,7 +9,10 @@
  * difference is below 1e-5 on [0, 1] images).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { padImage } from '../pad';
+import { bilateralFilter as kernelBilateral } from '../../../kernels';
+import { hostKernels } from '../conv';
+import { hostValues, tensorFromHost } from '../hostData';
+import { padImage, padIndices } from '../pad';
 
 /** OpenCV's cvRound: round half to even. */
 export function cvRound(x: number): number {
@@ -33,6 +36,18 @@ export function bilateralFilter(img: tf.Tensor3D, sigmaColor: number, sigmaSpace
   const r = bilateralRadius(ss, diameter);
   const [h, w, c] = img.shape;
   const colourCoeff = -0.5 / (sc * sc);
+  if (hostKernels() && c <= 4) {
+    // our WebAssembly kernel (src/kernels): the same sums, one pass per pixel
+    const window: { dy: number; dx: number; spatial: number }[] = [];
+    for (let dy = -r; dy <= r; dy++) {
+      for (let dx = -r; dx <= r; dx++) {
+        const d2 = dy * dy + dx * dx;
+        if (Math.sqrt(d2) <= r) window.push({ dy, dx, spatial: Math.exp((-0.5 * d2) / (ss * ss)) });
+      }
+    }
+    const out = kernelBilateral(hostValues(img), h, w, c, window, colourCoeff, r, padIndices(w, r, r, 'reflect101'), padIndices(h, r, r, 'reflect101'), { view: true });
+    return tensorFromHost<tf.Rank.R3>(out, [h, w, c]);
+  }
   const padded = padImage(img, { top: r, bottom: r, left: r, right: r }, 'reflect101');
   let num: tf.Tensor3D = tf.zeros([h, w, c], 'float32');
   let den: tf.Tensor3D = tf.zeros([h, w, 1], 'float32');
