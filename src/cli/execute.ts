@@ -3,11 +3,14 @@
  * of `pixel-loom batch` does: --set overrides, the read-rule check of every source, the
  * evaluation of every sink, `result.json` and the images.
  */
-import { writeFile } from 'node:fs/promises';
+import { access, constants, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { UpstreamFailure, type Engine, type EngineEvent } from '../engine/evaluate';
+import { GraphError } from '../engine/errors';
+import { parseGraph } from '../engine/format';
 import type { Graph } from '../engine/graph';
+import type { NodeRegistry } from '../engine/registry';
 import { checkParam } from '../engine/params';
 import type { ParamSpec, Value } from '../engine/types';
 import { encodePng } from '../nodes/lib/codec';
@@ -18,6 +21,57 @@ import { encodeNpy } from './npy';
 
 export function oneLine(s: string): string {
   return s.replace(/\s*\n\s*/g, ' ').trim();
+}
+
+function errCode(e: unknown): string | undefined {
+  return typeof e === 'object' && e !== null && 'code' in e ? String((e as { code: unknown }).code) : undefined;
+}
+
+/**
+ * The graph file `file` (as given on the command line) read, parsed, validated, with the
+ * --set overrides applied and its output files planned (two sinks writing one file are
+ * refused). Every problem is a UsageError naming the file.
+ */
+export async function loadGraphFile(file: string, sets: readonly SetOption[], registry: NodeRegistry): Promise<{ graph: Graph; text: string; graphPath: string }> {
+  const graphPath = path.resolve(file);
+  let text: string;
+  try {
+    text = await readFile(graphPath, 'utf8');
+  } catch (e) {
+    const code = errCode(e);
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
+    throw new UsageError(`cannot read graph file ${file}: ${why}`);
+  }
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (e) {
+    throw new UsageError(`${file} is not valid JSON: ${oneLine((e as Error).message)}`);
+  }
+  let graph: Graph;
+  try {
+    graph = parseGraph(doc, registry);
+  } catch (e) {
+    if (e instanceof GraphError) throw new UsageError(`${file}: ${oneLine(e.message)}`);
+    throw e;
+  }
+  applySets(graph, sets);
+  planFiles(graph, graph.sinks());
+  return { graph, text, graphPath };
+}
+
+/** Creates the output folder `out` (as given) when missing and checks it is writable; returns its absolute path. */
+export async function prepareOutDir(out: string): Promise<string> {
+  const outDir = path.resolve(out);
+  try {
+    await mkdir(outDir, { recursive: true });
+    await access(outDir, constants.W_OK);
+  } catch (e) {
+    const code = errCode(e);
+    const why = code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'EEXIST' || code === 'ENOTDIR' ? 'a file is in the way' : oneLine((e as Error).message);
+    throw new UsageError(`cannot write to output folder ${out}: ${why}`);
+  }
+  return outDir;
 }
 
 /** A number for result.json: non-finite values as the strings "Infinity", "-Infinity", "NaN". */

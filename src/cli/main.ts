@@ -5,19 +5,17 @@
  * 2 bad input (arguments, graph file, --set, backend, output folder). Messages are one line;
  * stack traces only with --debug.
  */
-import { access, constants, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import { realpathSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { Engine, type EngineEvent } from '../engine/evaluate';
-import { parseGraph } from '../engine/format';
 import type { Graph } from '../engine/graph';
-import { GraphError } from '../engine/errors';
 import { createRegistry } from '../nodes';
 import { parseArgs, UsageError, USAGE, type Command } from './args';
-import { applySets, checkSources, evaluateAndWrite, oneLine, planFiles } from './execute';
+import { checkSources, evaluateAndWrite, loadGraphFile, oneLine, prepareOutDir } from './execute';
 import { createNodeHost } from './host';
 import { initNodeBackend } from './tfNode';
 import { initKernels } from '../kernels';
@@ -38,10 +36,6 @@ const defaultIO: CliIO = {
 };
 
 export { jsonNumber, parseSetValue } from './execute';
-
-function errCode(e: unknown): string | undefined {
-  return typeof e === 'object' && e !== null && 'code' in e ? String((e as { code: unknown }).code) : undefined;
-}
 
 function progressLine(e: EngineEvent, graph: Graph, state: { done: number; total: number }): string | null {
   if (e.type === 'progress') {
@@ -70,44 +64,10 @@ async function runCommand(cmd: RunCommand, io: CliIO): Promise<number> {
 
 async function runGraph(cmd: RunCommand, io: CliIO): Promise<number> {
   const registry = createRegistry();
-  const graphPath = path.resolve(cmd.graph);
 
-  // 1. The graph file.
-  let text: string;
-  try {
-    text = await readFile(graphPath, 'utf8');
-  } catch (e) {
-    const code = errCode(e);
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
-    throw new UsageError(`cannot read graph file ${cmd.graph}: ${why}`);
-  }
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch (e) {
-    throw new UsageError(`${cmd.graph} is not valid JSON: ${oneLine((e as Error).message)}`);
-  }
-  let graph: Graph;
-  try {
-    graph = parseGraph(doc, registry);
-  } catch (e) {
-    if (e instanceof GraphError) throw new UsageError(`${cmd.graph}: ${oneLine(e.message)}`);
-    throw e;
-  }
-  applySets(graph, cmd.sets);
-  // Two sinks writing the same file are refused before anything runs.
-  planFiles(graph, graph.sinks());
-
-  // 2. The output folder.
-  const outDir = path.resolve(cmd.out);
-  try {
-    await mkdir(outDir, { recursive: true });
-    await access(outDir, constants.W_OK);
-  } catch (e) {
-    const code = errCode(e);
-    const why = code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'EEXIST' || code === 'ENOTDIR' ? 'a file is in the way' : oneLine((e as Error).message);
-    throw new UsageError(`cannot write to output folder ${cmd.out}: ${why}`);
-  }
+  // 1. The graph file (with --set applied), 2. the output folder.
+  const { graph, graphPath } = await loadGraphFile(cmd.graph, cmd.sets, registry);
+  const outDir = await prepareOutDir(cmd.out);
 
   // 3. The backend. Production mode silences tfjs's console banners (e.g. the cpu
   // backend's "install tfjs-node" notice), which would break the one-line-per-problem output.

@@ -11,9 +11,8 @@
  */
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { Engine, type EvaluationResult } from '../engine/evaluate';
-import { isCancelled } from '../engine/errors';
+import { GraphFileError, isCancelled } from '../engine/errors';
 import { evaluationKeys } from '../engine/evalKey';
-import { GraphFileError } from '../engine/errors';
 import { parseGraph } from '../engine/format';
 import type { Graph } from '../engine/graph';
 import { hashBytes } from '../engine/signature';

@@ -4,17 +4,15 @@
  * them on a BullMQ queue for `pixel-loom worker` processes, and writes `<out>/results.csv`
  * and `<out>/batch.json`.
  */
-import { access, constants, mkdir, readFile, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
-import { GraphError } from '../../engine/errors';
-import { parseGraph } from '../../engine/format';
 import type { Graph } from '../../engine/graph';
 import { createRegistry } from '../../nodes';
-import { UsageError, type Command } from '../args';
-import { applySets, numberOutputs, oneLine, planFiles } from '../execute';
+import type { Command } from '../args';
+import { loadGraphFile, numberOutputs, oneLine, prepareOutDir } from '../execute';
 import { batchDir, completeResult, type JobResult, type JobTask } from './job';
 import { planJobs, planSweeps, resolveInputs, valueText, type JobSpec, type SweepPlan } from './plan';
 import { Progress, type ProgressIO } from './progress';
@@ -44,34 +42,12 @@ interface Planned {
 }
 
 async function plan(cmd: BatchCommand): Promise<Planned> {
-  const graphPath = path.resolve(cmd.graph);
-  let graphText: string;
-  try {
-    graphText = await readFile(graphPath, 'utf8');
-  } catch (e) {
-    const code = (e as { code?: string }).code;
-    throw new UsageError(`cannot read graph file ${cmd.graph}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : oneLine((e as Error).message)}`);
-  }
-  let graph: Graph;
-  try {
-    graph = parseGraph(graphText, createRegistry());
-  } catch (e) {
-    if (e instanceof GraphError) throw new UsageError(`${cmd.graph}: ${oneLine(e.message)}`);
-    throw e;
-  }
-  applySets(graph, cmd.sets);
-  planFiles(graph, graph.sinks());
+  const { graph, text: graphText, graphPath } = await loadGraphFile(cmd.graph, cmd.sets, createRegistry());
   const sweeps = planSweeps(graph, cmd.sweeps);
   const stem = path.basename(graphPath).replace(/\.graph\.json$|\.json$/i, '');
   const { items, unpaired } = await resolveInputs(graph, cmd.inputs, process.cwd(), stem);
   const jobs = planJobs(items, sweeps);
-  const outDir = path.resolve(cmd.out);
-  try {
-    await mkdir(outDir, { recursive: true });
-    await access(outDir, constants.W_OK);
-  } catch (e) {
-    throw new UsageError(`cannot write to output folder ${cmd.out}: ${oneLine((e as Error).message)}`);
-  }
+  const outDir = await prepareOutDir(cmd.out);
   return { graph, graphPath, graphText, outDir, jobs, sweeps, inputs: cmd.inputs.map((i) => i.node), numberColumns: numberOutputs(graph), unpaired, itemCount: items.length };
 }
 
