@@ -6,19 +6,10 @@
  * Kernels are built on the host in double precision and uploaded as float32.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { correlate2d as kernelCorrelate2d, kernelsReady, sepCorrelate } from '../../kernels';
-import { hostValues, tensorFromHost } from './hostData';
+import { correlate2d as kernelCorrelate2d, sepCorrelate } from '../../kernels';
+import { hostKernels, hostValues, tensorFromHost } from './hostData';
 import { padImage, padIndices, type BorderMode } from './pad';
 
-/**
- * True when the WebAssembly kernels (src/kernels) serve this backend: the image data is on
- * the host (cpu, wasm) and the kernels are loaded. On webgpu the tfjs programs stay on the GPU.
- */
-export function hostKernels(): boolean {
-  if (!kernelsReady()) return false;
-  const b = tf.getBackend();
-  return b === 'cpu' || b === 'wasm';
-}
 
 /**
  * OpenCV's default Gaussian kernel size for a float image and a given sigma

@@ -9,6 +9,17 @@
  * returns the stored array.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { kernelsReady } from '../../kernels';
+
+/**
+ * True when the WebAssembly kernels (src/kernels) serve this backend: the image data is on
+ * the host (cpu, wasm) and the kernels are loaded. On webgpu the tfjs programs stay on the GPU.
+ */
+export function hostKernels(): boolean {
+  if (!kernelsReady()) return false;
+  const b = tf.getBackend();
+  return b === 'cpu' || b === 'wasm';
+}
 
 interface WasmBackendInternals {
   readonly dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };

@@ -14,8 +14,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { ssimSum } from '../../kernels';
-import { hostKernels } from './conv';
-import { hostValues } from './hostData';
+import { hostKernels, hostValues } from './hostData';
 import { padIndices } from './pad';
 
 export const SSIM_SIGMA = 1.5;

@@ -10,8 +10,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { bilateralFilter as kernelBilateral } from '../../../kernels';
-import { hostKernels } from '../conv';
-import { hostValues, tensorFromHost } from '../hostData';
+import { hostKernels, hostValues, tensorFromHost } from '../hostData';
 import { padImage, padIndices } from '../pad';
 
 /** OpenCV's cvRound: round half to even. */
