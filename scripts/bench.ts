@@ -4,7 +4,7 @@
  * python3-opencv / python3-skimage are installed. Not a test: it prints a table.
  *
  * Options: --backends cpu,wasm,webgpu (default: wasm,cpu; webgpu is the SwiftShader software
- * adapter here, add it explicitly) --sizes 256,512,1024 --reps N --no-editor (skip the editor
+ * adapter here, add it explicitly) --sizes 64,256,512,1024 --reps N --no-editor (skip the editor
  * figures that `npm run bench:editor` adds at the end) --no-batch (skip `npm run bench:batch`)
  * --no-kernels (measure the tfjs path instead of the WebAssembly kernels)
  */
@@ -25,7 +25,7 @@ function arg(name: string, dflt: string): string {
   return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : dflt;
 }
 const backends = arg('backends', 'wasm,cpu').split(',') as BackendName[];
-const sizes = arg('sizes', '256,512,1024').split(',').map(Number);
+const sizes = arg('sizes', '64,256,512,1024').split(',').map(Number);
 const repsArg = Number(arg('reps', '0'));
 const registry = createRegistry();
 
@@ -90,6 +90,10 @@ function opsFor(n: number, a: tf.Tensor3D, a8: tf.Tensor3D, noisy: tf.Tensor3D, 
     ['median 3 (8-bit valued)', 'filter.median', { image: a8 }, { size: 3 }],
     ['median 5 (8-bit valued)', 'filter.median', { image: a8 }, { size: 5 }],
     ['median 7 (8-bit valued)', 'filter.median', { image: a8 }, { size: 7 }],
+    ['median 9 (8-bit valued)', 'filter.median', { image: a8 }, { size: 9 }],
+    ['median 15 (8-bit valued)', 'filter.median', { image: a8 }, { size: 15 }],
+    ['resize ×1.5 bilinear', 'image.resize', { image: a }, { width: Math.round(n * 1.5), height: Math.round(n * 1.5), method: 'bilinear' }],
+    ['resize ×0.5 bilinear', 'image.resize', { image: a }, { width: Math.round(n / 2), height: Math.round(n / 2), method: 'bilinear' }],
     ['sobel', 'filter.sobel', { image: a }, {}],
     ['bilateral σc 0.1 σs 3', 'restore.denoise', { image: noisy }, { method: 'bilateral', sigmaColor: 0.1, sigmaSpace: 3 }],
     ['ssim gray', 'metric.ssim', { a: gray, b: grayNoisy }, {}],

@@ -29,7 +29,7 @@ def median_ms(fn, reps):
 
 
 def main():
-    sizes = [int(s) for s in sys.argv[1:]] or [256, 512, 1024]
+    sizes = [int(s) for s in sys.argv[1:]] or [64, 256, 512, 1024]
     rng = np.random.default_rng(1)
     out = {}
     for n in sizes:
@@ -43,8 +43,11 @@ def main():
         b = np.clip(a + rng.normal(0, 0.1, a.shape).astype(np.float32), 0, 1)
         gray, gray_b = a.mean(axis=2), b.mean(axis=2)
         out[f"box 5@{n}"] = median_ms(lambda: cv2.blur(a, (5, 5), borderType=cv2.BORDER_REFLECT_101), reps)
-        for k in (3, 5, 7):
+        for k in (3, 5, 7, 9, 15):
             out[f"median {k} (8-bit valued)@{n}"] = median_ms(lambda: cv2.medianBlur(a8, k), reps)
+        m = round(n * 1.5)
+        out[f"resize \u00d71.5 bilinear@{n}"] = median_ms(lambda: cv2.resize(a, (m, m), interpolation=cv2.INTER_LINEAR), reps)
+        out[f"resize \u00d70.5 bilinear@{n}"] = median_ms(lambda: cv2.resize(a, (round(n / 2), round(n / 2)), interpolation=cv2.INTER_LINEAR), reps)
         out[f"sobel@{n}"] = median_ms(lambda: [sobel(a[:, :, c]) for c in range(3)], reps)
         out[f"bilateral \u03c3c 0.1 \u03c3s 3@{n}"] = median_ms(lambda: cv2.bilateralFilter(b, 0, 0.1, 3, borderType=cv2.BORDER_REFLECT_101), reps)
         ssim = lambda x, y, ch: structural_similarity(x, y, gaussian_weights=True, sigma=1.5, use_sample_covariance=False, data_range=1, channel_axis=ch)

@@ -23,6 +23,9 @@ interface KernelExports {
   median3u8(plane: number, dst: number, h: number, w: number, c: number, scratch: number): void;
   median5u8(plane: number, dst: number, h: number, w: number, c: number, scratch: number): void;
   median7u8(plane: number, dst: number, h: number, w: number, c: number, scratch: number): void;
+  medianHistU8(plane: number, dst: number, h: number, w: number, c: number, r: number, hist: number): void;
+  resizeBilinear(src: number, dst: number, sh: number, sw: number, c: number, dh: number, dw: number, x0: number, x1: number, fx: number, y0: number, y1: number, fy: number, rowA: number, rowB: number): void;
+  resizeNearest(src: number, dst: number, sw: number, c: number, dh: number, dw: number, cols: number, rows: number): void;
   toU8(src: number, dst: number, n: number): number;
   fromU8(src: number, dst: number, n: number): void;
   ssim(a: number, b: number, h: number, w: number, c: number, k: number, n: number, means: number, colIdx: number, rowIdx: number, bufA: number, bufB: number, planes: number, map: number, srow: number, scratch: number, crop: number, c1: number, c2: number): number;
@@ -186,16 +189,20 @@ export function ssimSum(
   return { sum, map: withMap ? a.f32(pMap, n).slice() : null };
 }
 
-/** Window sizes `medianFilter` serves (selection networks; other sizes: the caller's own path). */
+/** Window sizes `medianFilter` serves on any data (selection networks). */
 export const MEDIAN_SIZES: readonly number[] = [3, 5, 7];
 
 /**
- * Exact median of every size×size window (3, 5 or 7), per channel (a byte path for
- * 8-bit-valued data), of an HWC float32 image;
- * colIdx / rowIdx: the padded column / row sources (w + size − 1, h + size − 1 entries; the
- * caller picks the border). `view` as in sepCorrelate.
+ * Exact median of every size×size window (odd size ≥ 3), per channel, of an HWC float32
+ * image; colIdx / rowIdx: the padded column / row sources (w + size − 1, h + size − 1
+ * entries; the caller picks the border). Sizes 3, 5 and 7 use pruned selection networks (on
+ * bytes, 16 values an instruction, when every value is k/255 as in a decoded 8-bit image; on
+ * floats otherwise). Larger sizes use Huang's sliding histogram, which needs 8-bit-valued data:
+ * for other data of a size above 7 this returns null (the caller keeps its own exact path).
+ * `view` as in sepCorrelate.
  */
-export function medianFilter(src: Float32Array, h: number, w: number, c: number, size: 3 | 5 | 7, colIdx: Int32Array, rowIdx: Int32Array, opts: { view?: boolean } = {}): Float32Array {
+export function medianFilter(src: Float32Array, h: number, w: number, c: number, size: number, colIdx: Int32Array, rowIdx: Int32Array, opts: { view?: boolean } = {}): Float32Array | null {
+  if (!Number.isInteger(size) || size < 3 || size % 2 === 0) throw new Error(`medianFilter: size must be an odd integer ≥ 3, got ${size}`);
   const a = new Arena();
   const n = h * w * c;
   const pad = (size - 1) / 2;
@@ -204,24 +211,70 @@ export function medianFilter(src: Float32Array, h: number, w: number, c: number,
   const pRow = a.put(rowIdx, 'i32');
   const pDst = a.alloc(n * 4 + 16);
   const ex = k();
-  // 8-bit-valued data (every value k/255, as a decoded 8-bit image holds): the same networks
-  // on bytes, 16 values per instruction; the result is the same value, as a byte.
+  // 8-bit-valued data (every value k/255, as a decoded 8-bit image holds): bytes; the result
+  // is the same value, as a byte.
   const pBytes = a.alloc(n + 16);
   if (ex.toU8(pSrc, pBytes, n) === 1) {
     const pPlane = a.alloc((h + 2 * pad) * (w + 2 * pad) * c + 32);
     const pOut = a.alloc(n + 16);
-    const pScratch = a.alloc(16);
     ex.padPlane(pBytes, pPlane, h, w, c, pad, pad, pCol, pRow, 1);
-    if (size === 3) ex.median3u8(pPlane, pOut, h, w, c, pScratch);
-    else if (size === 5) ex.median5u8(pPlane, pOut, h, w, c, pScratch);
-    else ex.median7u8(pPlane, pOut, h, w, c, pScratch);
+    if (size > 7) {
+      ex.medianHistU8(pPlane, pOut, h, w, c, pad, a.alloc(c * 256 * 4));
+    } else {
+      const pScratch = a.alloc(16);
+      if (size === 3) ex.median3u8(pPlane, pOut, h, w, c, pScratch);
+      else if (size === 5) ex.median5u8(pPlane, pOut, h, w, c, pScratch);
+      else ex.median7u8(pPlane, pOut, h, w, c, pScratch);
+    }
     ex.fromU8(pOut, pDst, n);
   } else {
+    if (size > 7) return null;
     const pPlane = a.alloc((h + 2 * pad) * (w + 2 * pad) * c * 4 + 16);
     ex.padPlane(pSrc, pPlane, h, w, c, pad, pad, pCol, pRow, 4);
     if (size === 3) ex.median3(pPlane, pDst, h, w, c);
     else if (size === 5) ex.median5(pPlane, pDst, h, w, c);
     else ex.median7(pPlane, pDst, h, w, c);
+  }
+  return opts.view ? a.f32(pDst, n) : a.f32(pDst, n).slice();
+}
+
+/**
+ * Resamples an HWC float32 image (sh×sw) to dh×dw with half-pixel centres, the arithmetic of
+ * tf.image.resizeBilinear / resizeNearestNeighbor (halfPixelCenters true, alignCorners
+ * false): bilinear reads source position (x + 0.5)·sw/dw − 0.5 clamped to the image; nearest
+ * reads pixel floor((x + 0.5)·sw/dw) (OpenCV INTER_NEAREST_EXACT). `view` as in sepCorrelate.
+ */
+export function resize(src: Float32Array, sh: number, sw: number, c: number, dh: number, dw: number, method: 'bilinear' | 'nearest', opts: { view?: boolean } = {}): Float32Array {
+  const a = new Arena();
+  const n = dh * dw * c;
+  const pSrc = a.put(src, 'f32');
+  const pDst = a.alloc(n * 4 + 16);
+  const ex = k();
+  if (method === 'nearest') {
+    const near = (out: number, inn: number): Int32Array => {
+      const t = new Int32Array(out);
+      for (let i = 0; i < out; i++) t[i] = Math.max(0, Math.min(inn - 1, Math.floor((inn / out) * (i + 0.5))));
+      return t;
+    };
+    ex.resizeNearest(pSrc, pDst, sw, c, dh, dw, a.put(near(dw, sw), 'i32'), a.put(near(dh, sh), 'i32'));
+  } else {
+    const taps = (out: number, inn: number): [Int32Array, Int32Array, Float32Array] => {
+      const i0 = new Int32Array(out);
+      const i1 = new Int32Array(out);
+      const f = new Float32Array(out);
+      const ratio = inn / out;
+      for (let i = 0; i < out; i++) {
+        const s = ratio * (i + 0.5) - 0.5;
+        const lo = Math.max(0, Math.floor(s));
+        i0[i] = lo;
+        i1[i] = Math.min(inn - 1, Math.ceil(s));
+        f[i] = s - lo;
+      }
+      return [i0, i1, f];
+    };
+    const [x0, x1, fx] = taps(dw, sw);
+    const [y0, y1, fy] = taps(dh, sh);
+    ex.resizeBilinear(pSrc, pDst, sh, sw, c, dh, dw, a.put(x0, 'i32'), a.put(x1, 'i32'), a.put(fx, 'f32'), a.put(y0, 'i32'), a.put(y1, 'i32'), a.put(fy, 'f32'), a.alloc((dw * c + 4) * 4), a.alloc((dw * c + 4) * 4));
   }
   return opts.view ? a.f32(pDst, n) : a.f32(pDst, n).slice();
 }

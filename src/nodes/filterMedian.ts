@@ -38,11 +38,12 @@ export function medianFilter(img: tf.Tensor3D, size: number, method: MedianMetho
   if (!Number.isInteger(size) || size < 1 || size % 2 === 0) throw new Error(`median size must be a positive odd integer, got ${size}`);
   if (size === 1) return tf.clone(img);
   const [h, w, c] = img.shape;
-  if (method === 'auto' && (size === 3 || size === 5 || size === 7) && hostKernels()) {
-    // Our WebAssembly SIMD selection networks (src/kernels): 4 values per instruction.
+  if (method === 'auto' && hostKernels()) {
+    // Our WebAssembly kernels (src/kernels): SIMD selection networks for 3, 5, 7; Huang's
+    // sliding histogram for larger windows on 8-bit-valued data (null otherwise: host path).
     const r = (size - 1) / 2;
     const out = kernelMedian(hostValues(img), h, w, c, size, padIndices(w, r, r, 'replicate'), padIndices(h, r, r, 'replicate'), { view: true });
-    return tensorFromHost<tf.Rank.R3>(out, [h, w, c]);
+    if (out) return tensorFromHost<tf.Rank.R3>(out, [h, w, c]);
   }
   if (method === 'host' || (method === 'auto' && HOST_BACKENDS.has(tf.getBackend()))) {
     // On cpu/wasm the pixels are already in host memory: gather + quickselect per pixel.

@@ -2,6 +2,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { defineNode } from '../engine/defineNode';
 import { asImage } from './lib/image';
+import { resize as kernelResize } from '../kernels';
+import { hostKernels, hostValues, tensorFromHost } from './lib/hostData';
 
 export const imageResize = defineNode({
   type: 'image.resize',
@@ -26,6 +28,11 @@ export const imageResize = defineNode({
     const img = asImage(inputs.image);
     const { width, height } = params;
     if (img.shape[0] === height && img.shape[1] === width) return { image: tf.clone(img) };
+    if (hostKernels()) {
+      // our WebAssembly kernel (src/kernels), the same arithmetic as the tfjs ops below
+      const [h, w, c] = img.shape;
+      return { image: tensorFromHost<tf.Rank.R3>(kernelResize(hostValues(img), h, w, c, height, width, params.method, { view: true }), [height, width, c]) };
+    }
     const size: [number, number] = [height, width];
     const image =
       params.method === 'nearest'

@@ -13,6 +13,7 @@ import { cropBorder, ssimMap, ssimOnHost } from '../../src/nodes/lib/ssim';
 import { medianFilter } from '../../src/nodes/filterMedian';
 import { bilateralFilter } from '../../src/nodes/lib/restore/bilateral';
 import { useBackend } from '../helpers/backends';
+import { createRegistry } from '../../src/nodes';
 
 function image(h: number, w: number, c: number, seed: number): tf.Tensor3D {
   const d = new Float32Array(h * w * c);
@@ -194,6 +195,65 @@ describe('median kernels on 8-bit-valued data (the byte path)', () => {
         expect(Array.from(fast2.dataSync())).toEqual(Array.from(exact2.dataSync()));
         tf.dispose([img, fast, exact, mixed, fast2, exact2]);
       });
+    }
+  }
+});
+
+describe("median of larger windows on 8-bit-valued data (Huang's sliding histogram)", () => {
+  for (const size of [9, 11, 15] as const) {
+    for (const [h, w, c] of [
+      [1, 1, 1],
+      [1, 19, 3],
+      [20, 1, 1],
+      [6, 5, 4],
+      [37, 41, 3],
+    ] as [number, number, number][]) {
+      it(`median ${size} of ${h}×${w}×${c} with values k/255 equals the exact host median; float data keeps the host path`, async () => {
+        await useBackend('wasm');
+        // few distinct levels too, so ties around the median are exercised
+        const img = tf.tidy(() => tf.div(tf.round(tf.mul(image(h, w, c, size * 3 + h + w), c === 4 ? 4 : 255)), c === 4 ? 4 : 255) as tf.Tensor3D);
+        const fast = medianFilter(img, size);
+        const exact = medianFilter(img, size, 'host');
+        expect(Array.from(fast.dataSync())).toEqual(Array.from(exact.dataSync()));
+        const d = img.dataSync().slice();
+        d[d.length - 1] = 0.5 + 1e-3;
+        const mixed = tf.tensor3d(d, [h, w, c]);
+        const fast2 = medianFilter(mixed, size);
+        const exact2 = medianFilter(mixed, size, 'host');
+        expect(Array.from(fast2.dataSync())).toEqual(Array.from(exact2.dataSync()));
+        tf.dispose([img, fast, exact, mixed, fast2, exact2]);
+      });
+    }
+  }
+});
+
+describe('resize kernel', () => {
+  const cases: [number, number, number, number, number][] = [
+    [1, 1, 1, 5, 3],
+    [5, 3, 3, 1, 1],
+    [1, 9, 3, 4, 2],
+    [9, 1, 4, 3, 7],
+    [17, 23, 3, 40, 11],
+    [64, 61, 1, 31, 33],
+    [30, 30, 4, 30, 61],
+  ];
+  for (const backend of ['cpu', 'wasm'] as const) {
+    for (const [h, w, c, dh, dw] of cases) {
+      for (const method of ['bilinear', 'nearest'] as const) {
+        it(`${backend}: ${method} ${h}×${w}×${c} → ${dh}×${dw} equals tf.image.resize* (half-pixel centres) within ${backend === 'cpu' ? '1e-6' : '1e-5 (tfjs-wasm rounds its own way)'}`, async () => {
+          await useBackend(backend);
+          const img = image(h, w, c, h * 31 + w + c);
+          const def = createRegistry().get('image.resize')!;
+          const run = (): tf.Tensor3D => tf.tidy(() => (def.compute!({ nodeId: 'r', inputs: { image: img }, params: { width: dw, height: dh, method }, resource: undefined, backend }) as { image: tf.Tensor3D }).image);
+          const fast = run();
+          setKernelsDisabled(true);
+          const ref = run();
+          setKernelsDisabled(false);
+          expect(fast.shape).toEqual([dh, dw, c]);
+          expect(maxDiff(fast.dataSync(), ref.dataSync())).toBeLessThan(backend === 'cpu' ? 1e-6 : 1e-5);
+          tf.dispose([img, fast, ref]);
+        });
+      }
     }
   }
 });

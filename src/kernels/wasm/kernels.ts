@@ -403,3 +403,146 @@ export function bilateral(plane: usize, dst: usize, h: i32, w: i32, c: i32, pad:
     }
   }
 }
+
+// ---- median of larger windows on bytes: Huang's sliding histogram ----
+
+/**
+ * Exact median of every (2r+1)² window, per channel, of 8-bit data on a padded byte plane
+ * (padPlane with size 1, r px on every side) — T. S. Huang, G. J. Yang, G. Y. Tang, "A fast
+ * two-dimensional median filtering algorithm" (1979): one 256-bin histogram per channel
+ * slides along the row (one column out, one column in), and the median moves from its last
+ * value, tracked with the count of values below it. O(r) per pixel instead of O(r²).
+ * hist: c·256 i32 of scratch. dst: h·w·c bytes.
+ */
+export function medianHistU8(plane: usize, dst: usize, h: i32, w: i32, c: i32, r: i32, hist: usize): void {
+  const size = 2 * r + 1;
+  const rank = (size * size - 1) >> 1; // 0-based position of the median in sorted order
+  const padRow = <usize>((w + 2 * r) * c);
+  const rowLen = <usize>(w * c);
+  for (let y = 0; y < h; y++) {
+    const top = plane + <usize>y * padRow;
+    const drow = dst + <usize>y * rowLen;
+    for (let ch = 0; ch < c; ch++) {
+      const hs = hist + <usize>ch * 1024;
+      memory.fill(hs, 0, 1024);
+      for (let dy = 0; dy < size; dy++) {
+        const p = top + <usize>dy * padRow + <usize>ch;
+        for (let dx = 0; dx < size; dx++) {
+          const a = hs + (<usize>load<u8>(p + <usize>(dx * c)) << 2);
+          store<i32>(a, load<i32>(a) + 1);
+        }
+      }
+      let m = 0;
+      let lt = 0; // values < m
+      while (lt + load<i32>(hs + (<usize>m << 2)) <= rank) {
+        lt += load<i32>(hs + (<usize>m << 2));
+        m++;
+      }
+      store<u8>(drow + <usize>ch, <u8>m);
+      for (let x = 1; x < w; x++) {
+        const out = top + <usize>((x - 1) * c + ch);
+        const inn = top + <usize>((x + 2 * r) * c + ch);
+        for (let dy = 0; dy < size; dy++) {
+          const o = <i32>load<u8>(out + <usize>dy * padRow);
+          const ao = hs + (<usize>o << 2);
+          store<i32>(ao, load<i32>(ao) - 1);
+          lt -= <i32>(o < m);
+          const v = <i32>load<u8>(inn + <usize>dy * padRow);
+          const av = hs + (<usize>v << 2);
+          store<i32>(av, load<i32>(av) + 1);
+          lt += <i32>(v < m);
+        }
+        while (lt > rank) {
+          m--;
+          lt -= load<i32>(hs + (<usize>m << 2));
+        }
+        while (lt + load<i32>(hs + (<usize>m << 2)) <= rank) {
+          lt += load<i32>(hs + (<usize>m << 2));
+          m++;
+        }
+        store<u8>(drow + <usize>(x * c + ch), <u8>m);
+      }
+    }
+  }
+}
+
+// ---- resize ----
+
+/**
+ * Bilinear resampling of an HWC float32 image (sh×sw) to dh×dw, the arithmetic of
+ * tf.image.resizeBilinear: top = a + (b − a)·fx along the row, then top + (bottom − top)·fy.
+ * The caller gives per output column the source columns x0, x1 (i32) and weight fx (f32),
+ * per output row y0, y1 and fy. Each source row is resampled horizontally once into a cache
+ * of two rows (rowA for y0, rowB for y1; dw·c + 4 floats each).
+ */
+export function resizeBilinear(src: usize, dst: usize, sh: i32, sw: i32, c: i32, dh: i32, dw: i32, x0: usize, x1: usize, fx: usize, y0: usize, y1: usize, fy: usize, rowA: usize, rowB: usize): void {
+  const srcRow = <usize>(sw * c) * 4;
+  const outLen = dw * c;
+  let cachedA = -1;
+  let cachedB = -1;
+  for (let y = 0; y < dh; y++) {
+    const ya = load<i32>(y0 + <usize>y * 4);
+    const yb = load<i32>(y1 + <usize>y * 4);
+    // reuse what the cache holds (rows advance monotonically; swap when B became A)
+    if (ya != cachedA) {
+      if (ya == cachedB) {
+        memory.copy(rowA, rowB, <usize>outLen * 4);
+      } else {
+        hResample(src + <usize>ya * srcRow, rowA, c, dw, x0, x1, fx);
+      }
+      cachedA = ya;
+    }
+    if (yb != cachedB) {
+      if (yb == ya) memory.copy(rowB, rowA, <usize>outLen * 4);
+      else hResample(src + <usize>yb * srcRow, rowB, c, dw, x0, x1, fx);
+      cachedB = yb;
+    }
+    const f = f32x4.splat(load<f32>(fy + <usize>y * 4));
+    const drow = dst + <usize>(y * outLen) * 4;
+    for (let i = 0; i < outLen; i += 4) {
+      const o = <usize>i * 4;
+      const t = v128.load(rowA + o);
+      const res = f32x4.add(t, f32x4.mul(f32x4.sub(v128.load(rowB + o), t), f));
+      if (i + 4 <= outLen) v128.store(drow + o, res);
+      else {
+        const rest = outLen - i;
+        store<f32>(drow + o, f32x4.extract_lane(res, 0));
+        if (rest > 1) store<f32>(drow + o + 4, f32x4.extract_lane(res, 1));
+        if (rest > 2) store<f32>(drow + o + 8, f32x4.extract_lane(res, 2));
+      }
+    }
+  }
+}
+
+function hResample(srow: usize, out: usize, c: i32, dw: i32, x0: usize, x1: usize, fx: usize): void {
+  for (let x = 0; x < dw; x++) {
+    const a = srow + <usize>(load<i32>(x0 + <usize>x * 4) * c) * 4;
+    const b = srow + <usize>(load<i32>(x1 + <usize>x * 4) * c) * 4;
+    const f = load<f32>(fx + <usize>x * 4);
+    const o = out + <usize>(x * c) * 4;
+    for (let ch = 0; ch < c; ch++) {
+      const va = load<f32>(a + <usize>ch * 4);
+      store<f32>(o + <usize>ch * 4, va + (load<f32>(b + <usize>ch * 4) - va) * f);
+    }
+  }
+}
+
+/**
+ * Nearest-neighbour resampling: output pixel (y, x) is source pixel (rows[y], cols[x]);
+ * an output row equal to the previous one is copied whole.
+ */
+export function resizeNearest(src: usize, dst: usize, sw: i32, c: i32, dh: i32, dw: i32, cols: usize, rows: usize): void {
+  const srcRow = <usize>(sw * c) * 4;
+  const outRow = <usize>(dw * c) * 4;
+  const cb = <usize>c * 4;
+  for (let y = 0; y < dh; y++) {
+    const sy = load<i32>(rows + <usize>y * 4);
+    const drow = dst + <usize>y * outRow;
+    if (y > 0 && load<i32>(rows + <usize>(y - 1) * 4) == sy) {
+      memory.copy(drow, drow - outRow, outRow);
+      continue;
+    }
+    const srow = src + <usize>sy * srcRow;
+    for (let x = 0; x < dw; x++) memory.copy(drow + <usize>x * cb, srow + <usize>load<i32>(cols + <usize>x * 4) * cb, cb);
+  }
+}
