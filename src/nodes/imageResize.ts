@@ -31,7 +31,7 @@ export const imageResize = defineNode({
     if (hostKernels()) {
       // our WebAssembly kernel (src/kernels), the same arithmetic as the tfjs ops below
       const [h, w, c] = img.shape;
-      return { image: tensorFromHost<tf.Rank.R3>(kernelResize(hostValues(img), h, w, c, height, width, params.method, { view: true }), [height, width, c]) };
+      return { image: tensorFromHost<tf.Rank.R3>(kernelResize(hostValues(img), h, w, c, height, width, params.method === 'nearest' ? 'nearest' : 'bilinear', { view: true }), [height, width, c]) };
     }
     const size: [number, number] = [height, width];
     const image =
