@@ -8,7 +8,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { selectionNetwork } from '../../src/nodes/lib/selectNetwork';
+import { selectionNetwork } from '../../src/kernels/selectionNetwork';
 
 const OUT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../src/kernels/wasm/median.gen.ts');
 

@@ -73,6 +73,11 @@ export function kernelsReady(): boolean {
   return exportsRef !== null && !disabled;
 }
 
+/** True while a test has switched our kernels (WebAssembly and WGSL) off. */
+export function kernelsDisabled(): boolean {
+  return disabled;
+}
+
 /** Switches the kernels off (true) or on again, so tests can compare both paths. */
 export function setKernelsDisabled(off: boolean): void {
   disabled = off;

@@ -6,6 +6,7 @@ import { hostKernels, hostValues, tensorFromHost } from './lib/hostData';
 import { padImage, padIndices } from './lib/pad';
 import { medianFilter as kernelMedian } from '../kernels';
 import { runSelectionNetwork, selectionNetwork } from './lib/selectNetwork';
+import { gpuKernels, medianGpu } from './lib/gpuKernels';
 
 /** Upper bound on the elements of one chunk's window views (rows·W·C·size²). */
 const CHUNK_ELEMENTS = 1 << 23;
@@ -44,6 +45,10 @@ export function medianFilter(img: tf.Tensor3D, size: number, method: MedianMetho
     const r = (size - 1) / 2;
     const out = kernelMedian(hostValues(img), h, w, c, size, padIndices(w, r, r, 'replicate'), padIndices(h, r, r, 'replicate'), { view: true });
     if (out) return tensorFromHost<tf.Rank.R3>(out, [h, w, c]);
+  }
+  if (method === 'auto' && (size === 3 || size === 5 || size === 7) && c <= 4 && gpuKernels()) {
+    // Our WGSL selection network: one dispatch, all channels of a pixel at once.
+    return medianGpu(img, size);
   }
   if (method === 'host' || (method === 'auto' && HOST_BACKENDS.has(tf.getBackend()))) {
     // On cpu/wasm the pixels are already in host memory: gather + quickselect per pixel.

@@ -8,6 +8,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { correlate2d as kernelCorrelate2d, sepCorrelate } from '../../kernels';
 import { hostKernels, hostValues, tensorFromHost } from './hostData';
+import { gpuKernels, separableGpu } from './gpuKernels';
 import { padImage, padIndices, type BorderMode } from './pad';
 
 
@@ -98,6 +99,7 @@ export function correlateSeparable(img: tf.Tensor3D, kx: ArrayLike<number>, ky: 
     const out = sepCorrelate(hostValues(img), h, w, c, kx, ky, padIndices(w, rx, rx, mode), padIndices(h, ry, ry, mode), { view: true });
     return tensorFromHost<tf.Rank.R3>(out, [h, w, c]);
   }
+  if (gpuKernels() && img.shape[2] <= 4) return separableGpu(img, kx, ky, mode);
   return tf.tidy(() => {
     let x: tf.Tensor3D = img;
     const rx = (kx.length - 1) / 2;

@@ -16,6 +16,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { ssimSum } from '../../kernels';
 import { hostKernels, hostValues } from './hostData';
 import { padIndices } from './pad';
+import { gpuKernels, ssimMapGpu } from './gpuKernels';
 
 export const SSIM_SIGMA = 1.5;
 export const SSIM_TRUNCATE = 3.5;
@@ -58,6 +59,8 @@ function gaussianReflect(x: tf.Tensor3D): tf.Tensor3D {
  */
 export function ssimMap(a: tf.Tensor3D, b: tf.Tensor3D): tf.Tensor3D {
   const c = a.shape[2];
+  // webgpu: our fused WGSL SSIM (two dispatches instead of ~20 ops)
+  if (gpuKernels() && c <= 4) return ssimMapGpu(a, b, ssimKernel(), K1 * K1, K2 * K2);
   // The (co)variances G∗x² − (G∗x)² are shift invariant (the weights sum to 1), so they are
   // computed on images centred on their per-channel means: smaller squares, less float32
   // cancellation (the per-pixel error against float64 drops from ~2e-5 to a few 1e-6).
