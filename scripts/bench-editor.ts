@@ -12,7 +12,8 @@
  *    new library graph, and opening the library view with ~40 graphs.
  *
  * Benchmarks, not tests: it prints a table. Options: --backend auto|wasm|webgpu|cpu (default auto),
- * --pan-seconds N (default 3), --no-build (reuse dist/).
+ * --pan-seconds N (default 3), --no-build (reuse dist/), --threads-only (only the kernel
+ * threads figure: a 1536² filter chain on one thread and split over the worker's helpers).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -89,6 +90,20 @@ function bigPipeline(seed = 1): object {
   );
 }
 
+/** Filters whose WebAssembly kernels split into row bands over threads (seed changes the input). */
+function threadsPipeline(n: number, seed = 1): object {
+  return doc(
+    `bench: ${n}² kernels`,
+    [
+      { id: 'gen', type: 'generate.noise', params: { width: n, height: n, channels: 'rgb', distribution: 'uniform', low: 0, high: 1, seed }, position: { x: 0, y: 0 } },
+      { id: 'bilateral', type: 'restore.denoise', params: { method: 'bilateral', sigmaColor: 0.1, sigmaSpace: 3 }, position: { x: 260, y: 0 } },
+      { id: 'median', type: 'filter.median', params: { size: 5 }, position: { x: 520, y: 0 } },
+      { id: 'blur', type: 'filter.gaussianBlur', params: { sigma: 3 }, position: { x: 780, y: 0 } },
+    ],
+    [edge('gen', 'image', 'bilateral', 'image'), edge('bilateral', 'image', 'median', 'image'), edge('median', 'image', 'blur', 'image')],
+  );
+}
+
 /** How many graphs the library holds when its view is timed. */
 const LIBRARY_IMPORTS = 40;
 
@@ -127,6 +142,44 @@ function pct(xs: number[], p: number): number {
   return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))]!;
 }
 
+/**
+ * The image kernels split over threads in the browser (the worker and its helpers, page
+ * cross-origin isolated) against one thread (?threads=1): wall time of a 1536² bilateral →
+ * median 5 → Gaussian σ 3 chain (wasm), from a new input to idle, median of 3.
+ */
+async function kernelThreadRows(rows: [string, string][]): Promise<void> {
+  const server = await startPreviewServer();
+  const browser = await launchBrowser({ viewport: { width: 1400, height: 900 } });
+  await browser.context.addInitScript({ content: 'globalThis.__name = (f) => f;' });
+  try {
+    const times: Record<string, number> = {};
+    for (const threads of ['1', 'auto']) {
+      const page = await browser.context.newPage();
+      const q = new URLSearchParams({ backend: 'wasm' });
+      if (threads !== 'auto') q.set('threads', threads);
+      await page.goto(`${server.url}/?${q}`);
+      await idle(page);
+      // the helpers start after the worker is ready
+      if (threads === 'auto') await page.waitForFunction(() => ((window as unknown as { __pixelLoom: { backend(): { kernelThreads?: number } | null } }).__pixelLoom.backend()?.kernelThreads ?? 1) > 1, undefined, { timeout: 60_000 }).catch(() => undefined);
+      const count = await page.evaluate(() => (window as unknown as { __pixelLoom: { backend(): { kernelThreads?: number } | null } }).__pixelLoom.backend()?.kernelThreads ?? 1);
+      const ts: number[] = [];
+      for (let seed = 1; seed <= 4; seed++) {
+        const t0 = Date.now();
+        await page.evaluate((d) => (window as unknown as { __pixelLoom: { loadDocument(d: unknown): Promise<void> } }).__pixelLoom.loadDocument(d), threadsPipeline(1536, seed));
+        await idle(page);
+        if (seed > 1) ts.push(Date.now() - t0); // the first run grows the wasm memories
+      }
+      times[threads] = pct(ts, 50);
+      rows.push([`1536² bilateral → median 5 → Gaussian σ 3 (wasm), kernels on ${count} thread${count > 1 ? 's' : ''}: new input → idle`, `${times[threads]!.toFixed(0)} ms`]);
+      await page.close();
+    }
+    rows.push(['kernel threads in the browser: one thread / split', `${(times['1']! / times.auto!).toFixed(2)}×`]);
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}
+
 /** A point of the editor canvas (the Rete area) over empty background, for a pan drag. */
 async function emptyPoint(page: Page): Promise<{ x: number; y: number }> {
   const p = await page.evaluate(() => {
@@ -163,6 +216,12 @@ async function main(): Promise<void> {
   writeFileSync(path.join(DIST, 'bench', 'scale-200.graph.json'), JSON.stringify(scaleGraph(), null, 2));
   writeFileSync(path.join(DIST, 'bench', 'pipeline-1024.graph.json'), JSON.stringify(bigPipeline(), null, 2));
 
+  if (process.argv.includes('--threads-only')) {
+    const only: [string, string][] = [];
+    await kernelThreadRows(only);
+    for (const [k, v] of only) console.log(`| ${k} | ${v} |`);
+    return;
+  }
   const server = await startPreviewServer();
   const browser = await launchBrowser({ viewport: { width: 1600, height: 1000 } });
   // tsx keeps function names with an __name() helper that functions sent to the page also call
@@ -324,6 +383,7 @@ async function main(): Promise<void> {
     await browser.close();
     await server.close();
   }
+  await kernelThreadRows(rows);
   const w = Math.max(...rows.map(([k]) => k.length));
   console.log('\n| editor (headless Chromium) | value |');
   console.log('|---|---|');

@@ -6,7 +6,8 @@
  * Options: --backends cpu,wasm,webgpu (default: wasm,cpu; webgpu is the SwiftShader software
  * adapter here, add it explicitly) --sizes 64,256,512,1024 --reps N --no-editor (skip the editor
  * figures that `npm run bench:editor` adds at the end) --no-batch (skip `npm run bench:batch`)
- * --no-kernels (measure the tfjs path instead of the WebAssembly kernels)
+ * --no-kernels (measure the tfjs path instead of the WebAssembly kernels) --ops REGEX (only the ops whose name matches) --threads N (also
+ * time the kernels split over N helper threads plus the calling one, sizes ≥ 512)
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { spawnSync } from 'node:child_process';
@@ -18,6 +19,8 @@ import type { AnyNodeDefinition, Host, Value } from '../src/engine/types';
 import { Engine } from '../src/engine/evaluate';
 import { Graph } from '../src/engine/graph';
 import { initKernels } from '../src/kernels';
+import { stopKernelThreads } from '../src/kernels/threads';
+import { startNodeKernelThreads } from '../src/cli/kernelThreads';
 import { createRegistry } from '../src/nodes';
 
 function arg(name: string, dflt: string): string {
@@ -27,6 +30,7 @@ function arg(name: string, dflt: string): string {
 const backends = arg('backends', 'wasm,cpu').split(',') as BackendName[];
 const sizes = arg('sizes', '64,256,512,1024').split(',').map(Number);
 const repsArg = Number(arg('reps', '0'));
+const opFilter = new RegExp(arg('ops', '.'));
 const registry = createRegistry();
 
 function def(type: string): AnyNodeDefinition {
@@ -116,6 +120,7 @@ async function nodeRows(): Promise<Row[]> {
       const gray = tf.tidy(() => tf.mean(a, 2, true)) as tf.Tensor3D;
       const grayNoisy = tf.tidy(() => tf.mean(noisy, 2, true)) as tf.Tensor3D;
       for (const [op, type, inputs, params] of opsFor(n, a, a8, noisy, gray, grayNoisy)) {
+        if (!opFilter.test(op)) continue;
         const ms = await timeNode(type, inputs, params, reps);
         rows.push({ op, size: n, backend: b, ms });
         console.error(`  ${b} ${op} ${n}²: ${ms.toFixed(1)} ms`);
@@ -123,6 +128,34 @@ async function nodeRows(): Promise<Row[]> {
       tf.dispose([a, a8, noisy, gray, grayNoisy]);
     }
   }
+  return rows;
+}
+
+/**
+ * The kernels split into row bands over `--threads N` helper threads (plus the calling
+ * thread) on wasm, for the sizes ≥ 512 in --sizes: the ops that split.
+ */
+async function threadRows(): Promise<Row[]> {
+  const helpers = Number(arg('threads', '0'));
+  const rows: Row[] = [];
+  if (!(helpers > 0) || !(await activateNodeBackend('wasm'))) return rows;
+  const running = await startNodeKernelThreads(helpers);
+  console.error(`  kernel threads: ${running} helpers`);
+  const label = `wasm, ${running + 1} threads`;
+  for (const n of sizes.filter((x) => x >= 512 && x < 4096)) {
+    const reps = repsArg || 5;
+    const a = seededImage(n, 1);
+    const a8 = eightBit(a);
+    const noisy = tf.tidy(() => tf.clipByValue(tf.add(a, tf.randomNormal(a.shape, 0, 0.1, 'float32', 2)), 0, 1)) as tf.Tensor3D;
+    for (const [op, type, inputs, params] of opsFor(n, a, a8, noisy, a, noisy)) {
+      if (!/^(gauss|box|median [357] |sobel|bilateral)/.test(op)) continue;
+      const ms = await timeNode(type, inputs, params, reps);
+      rows.push({ op, size: n, backend: label, ms });
+      console.error(`  ${label} ${op} ${n}²: ${ms.toFixed(1)} ms`);
+    }
+    tf.dispose([a, a8, noisy]);
+  }
+  stopKernelThreads();
   return rows;
 }
 
@@ -216,7 +249,7 @@ async function main(): Promise<void> {
   // --no-kernels measures the tfjs implementation they replace.
   const kernels = !process.argv.includes('--no-kernels') && (await initKernels());
   console.error(`pixel-loom bench: backends ${backends.join(', ')}; sizes ${sizes.join(', ')}; WebAssembly kernels ${kernels ? 'on' : 'off'}`);
-  const rows = await nodeRows();
+  const rows = [...(await nodeRows()), ...(await threadRows())];
   const chain = await chainRows();
   const memory = sizes.includes(4096) ? await blurPeakMemory() : null;
   const peer = peerTimes();

@@ -3,6 +3,7 @@
  * becomes a UsageError with one line naming the argument (exit code 2); commander's own
  * errors are translated into the same wording.
  */
+import { availableParallelism } from 'node:os';
 import { Command as Program, CommanderError } from 'commander';
 import { parseBackendPreference, type BackendPreference } from '../engine/backend';
 
@@ -53,7 +54,7 @@ export type Command =
   | { kind: 'help' }
   | { kind: 'version' }
   | { kind: 'nodes'; json: boolean }
-  | ({ kind: 'run'; graph: string; out: string; sets: SetOption[] } & EvalOptions)
+  | ({ kind: 'run'; graph: string; out: string; sets: SetOption[]; threads: number } & EvalOptions)
   | ({
       kind: 'batch';
       graph: string;
@@ -92,6 +93,11 @@ Options of run (and batch):
   --max-file-size <size>  largest image file read, e.g. 64M (default 256M)
   --max-memory <size>     most tensor data one node may output, e.g. 2G (default 1G)
   --debug                 print stack traces of errors
+
+Options of run:
+  --threads <N|auto>      split large images into row bands over N threads for the
+                          WebAssembly kernels (cpu and wasm backends; default 1; auto:
+                          up to 4, the cores there are); the result is the same
 
 Options of batch:
   --input <node>=<dir|glob>  images for an image.load node (repeatable; several inputs are
@@ -159,6 +165,12 @@ function parseBackend(v: string): BackendPreference {
 function parseMaxSize(v: string): number {
   const n = Number(v);
   if (!Number.isInteger(n) || n < 1) throw new UsageError(`--max-size ${v}: expected a positive whole number of pixels`);
+  return n;
+}
+
+function parseThreads(v: string): number {
+  const n = v === 'auto' ? Math.min(4, availableParallelism()) : Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > 64) throw new UsageError(`--threads ${v}: expected auto or a whole number of threads from 1 to 64`);
   return n;
 }
 
@@ -256,11 +268,13 @@ export function parseArgs(argv: readonly string[]): Command {
       result = { kind: 'nodes', json: !!o.json };
     });
 
-  withEvalOptions(program.command('run').argument('[graph]')).action((graph: string | undefined, o: RawEvalOptions) => {
-    if (graph === undefined) throw new UsageError('run: missing the graph file (pixel-loom run <graph.json> --out <dir>)');
-    if (o.out === undefined || o.out === '') throw new UsageError('run: missing --out <dir>');
-    result = { kind: 'run', graph, out: o.out, sets: o.set, ...evalOptions(o) };
-  });
+  withEvalOptions(program.command('run').argument('[graph]'))
+    .option('--threads <N>', '', parseThreads, 1)
+    .action((graph: string | undefined, o: RawEvalOptions & { threads: number }) => {
+      if (graph === undefined) throw new UsageError('run: missing the graph file (pixel-loom run <graph.json> --out <dir>)');
+      if (o.out === undefined || o.out === '') throw new UsageError('run: missing --out <dir>');
+      result = { kind: 'run', graph, out: o.out, sets: o.set, threads: o.threads, ...evalOptions(o) };
+    });
 
   withEvalOptions(program.command('batch').argument('[graph]'))
     .option('--input <node=dir|glob>', '', parseInput, [] as InputOption[])

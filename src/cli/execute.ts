@@ -240,7 +240,7 @@ export async function evaluateAndWrite(
   graph: Graph,
   engine: Engine,
   outDir: string,
-  opts: { npy: boolean; backendName: string; onEvent?: (e: EngineEvent) => void; signal?: AbortSignal },
+  opts: { npy: boolean; backendName: string; threads?: number; onEvent?: (e: EngineEvent) => void; signal?: AbortSignal },
 ): Promise<WriteResult> {
   const sinks = graph.sinks();
   const planned = planFiles(graph, sinks);
@@ -292,6 +292,8 @@ export async function evaluateAndWrite(
     const timings: Record<string, number> = {};
     for (const [id, ms] of result.timings) timings[id] = Math.round(ms * 1000) / 1000;
     const json: Record<string, unknown> = { backend: result.backend || opts.backendName, outputs, timings };
+    // threads the WebAssembly kernels split large images over (run --threads)
+    if (opts.threads !== undefined) json.threads = opts.threads;
     if (errors.size > 0) json.errors = Object.fromEntries(errors);
     try {
       await writeFile(path.join(outDir, 'result.json'), `${JSON.stringify(json, null, 2)}\n`);

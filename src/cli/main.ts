@@ -19,6 +19,7 @@ import { checkSources, evaluateAndWrite, loadGraphFile, oneLine, prepareOutDir }
 import { createNodeHost } from './host';
 import { initNodeBackend } from './tfNode';
 import { initKernels } from '../kernels';
+import { startNodeKernelThreads } from './kernelThreads';
 
 type RunCommand = Extract<Command, { kind: 'run' }>;
 
@@ -79,9 +80,10 @@ async function runGraph(cmd: RunCommand, io: CliIO): Promise<number> {
     process.env.XDG_RUNTIME_DIR = runtimeDir;
   }
   let backendName: string;
+  let threads = 1;
   try {
     backendName = (await initNodeBackend(cmd.backend)).name;
-    await initKernels();
+    if ((await initKernels()) && cmd.threads > 1) threads += await startNodeKernelThreads(cmd.threads - 1);
   } catch (e) {
     throw new UsageError(`--backend ${cmd.backend}: ${oneLine((e as Error).message)}`);
   }
@@ -96,6 +98,7 @@ async function runGraph(cmd: RunCommand, io: CliIO): Promise<number> {
     const written = await evaluateAndWrite(graph, engine, outDir, {
       npy: cmd.npy,
       backendName,
+      threads,
       ...(io.tty
         ? {
             onEvent: (e: EngineEvent) => {

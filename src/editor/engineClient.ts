@@ -90,7 +90,7 @@ export class EngineClient {
   /** The run id of the latest evaluate request. */
   latestRun = 0;
 
-  constructor(opts: { backend?: BackendPreference; port?: WorkerPort; firstRunId?: number } = {}) {
+  constructor(opts: { backend?: BackendPreference; port?: WorkerPort; firstRunId?: number; kernelThreads?: number } = {}) {
     this.port = opts.port ?? takeWorker();
     if (opts.firstRunId !== undefined) this.nextRun = opts.firstRunId;
     this.readyPromise = new Promise((resolve, reject) => {
@@ -121,7 +121,7 @@ export class EngineClient {
     this.port.addEventListener('error', (e) => this.receive({ type: 'fatal', message: `the evaluation worker failed: ${e.message || 'unknown error'}` }));
     // A reply that cannot be deserialized would otherwise vanish, leaving a run that never ends.
     this.port.addEventListener('messageerror', () => this.receive({ type: 'done', runId: this.latestRun, cancelled: false, ms: 0, error: 'a message from the evaluation worker could not be read' }));
-    this.post({ type: 'init', backend: opts.backend ?? 'auto', wasmPath: '' });
+    this.post({ type: 'init', backend: opts.backend ?? 'auto', wasmPath: '', ...(opts.kernelThreads !== undefined ? { kernelThreads: opts.kernelThreads } : {}) });
   }
 
   /** Resolves with the node catalogue and the active backend once the worker has started. */

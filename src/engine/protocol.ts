@@ -16,6 +16,11 @@ export interface BackendInfo {
   readonly preference: BackendPreference;
   /** Backends that can start in this browser. */
   readonly available: readonly BackendName[];
+  /**
+   * Threads the WebAssembly kernels split large images over on cpu / wasm (the evaluation
+   * worker and its helpers; absent or 1: one thread).
+   */
+  readonly kernelThreads?: number;
 }
 
 export interface ImageStats {
@@ -26,7 +31,8 @@ export interface ImageStats {
 
 /** main → worker */
 export type ToWorker =
-  | { readonly type: 'init'; readonly backend: BackendPreference; readonly wasmPath: string }
+  /** kernelThreads: most threads for the WebAssembly kernels (1: none besides the worker; absent: up to 4). */
+  | { readonly type: 'init'; readonly backend: BackendPreference; readonly wasmPath: string; readonly kernelThreads?: number }
   | { readonly type: 'setBackend'; readonly backend: BackendPreference }
   /** Registers image bytes under an id (`asset:<hash>`), used as an image.load source. */
   | { readonly type: 'putAsset'; readonly requestId: number; readonly bytes: ArrayBuffer; readonly name: string }

@@ -13,7 +13,7 @@ interface KernelExports {
   readonly memory: WebAssembly.Memory;
   alloc(bytes: number): number;
   reset(): void;
-  sepCorrelate(src: number, dst: number, h: number, w: number, c: number, kx: number, nkx: number, symX: number, ky: number, nky: number, symY: number, colIdx: number, rowIdx: number, rowBuf: number, tmp: number): void;
+  sepCorrelate(src: number, dst: number, h: number, hs: number, w: number, c: number, kx: number, nkx: number, symX: number, ky: number, nky: number, symY: number, colIdx: number, rowIdx: number, rowBuf: number, tmp: number): void;
   bilateral(plane: number, dst: number, h: number, w: number, c: number, pad: number, offsets: number, spatial: number, n: number, coeff: number): void;
   correlate2d(plane: number, dst: number, h: number, w: number, c: number, kernel: number, kh: number, kw: number): void;
   padPlane(src: number, plane: number, h: number, w: number, c: number, padX: number, padY: number, colIdx: number, rowIdx: number, size: number): void;
@@ -110,6 +110,72 @@ class Arena {
   }
 }
 
+/**
+ * Options of the image kernels. `view`: return a view into the kernel memory, valid until
+ * the next kernel call (saves a copy when the caller copies it anyway). `threads: false`
+ * keeps the call on this thread even when kernel threads are running (threads.ts).
+ */
+export interface KernelOpts {
+  view?: boolean;
+  threads?: boolean;
+}
+
+/**
+ * A job the thread pool (threads.ts) can split into bands of output rows: the kernel `op`
+ * with its arguments except the image; `rowIdx` (h + 2·ry padded row sources) tells which
+ * source rows each band needs (its halo).
+ */
+export interface BandJob {
+  op: 'sepCorrelate' | 'medianFilter' | 'correlate2d' | 'bilateralFilter';
+  h: number;
+  w: number;
+  c: number;
+  rowIdx: Int32Array;
+  ry: number;
+  args: Record<string, unknown>;
+}
+
+/** Runs a job in bands across threads and returns the whole result, or null (run it here). */
+export type BandRunner = (job: BandJob, src: Float32Array) => Float32Array | null;
+
+let bandRunner: BandRunner | null = null;
+
+/** Installed by threads.ts while kernel threads run; null to run every kernel on this thread. */
+export function setBandRunner(runner: BandRunner | null): void {
+  bandRunner = runner;
+}
+
+/**
+ * One band of a job (rows y0 … y1 − 1 of the output) on this thread: the band's source rows
+ * (halo included) are cut from `src` and the row table is made relative to them, so the band
+ * computes exactly the rows the whole image would. Used by the threads and by tests.
+ */
+export function runBand(job: BandJob, src: Float32Array, y0: number, y1: number): Float32Array {
+  const { w, c, ry } = job;
+  const local = job.rowIdx.subarray(y0, y1 + 2 * ry);
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const r of local) {
+    lo = Math.min(lo, r);
+    hi = Math.max(hi, r);
+  }
+  const rows = local.map((r) => r - lo);
+  const band = src.subarray(lo * w * c, (hi + 1) * w * c);
+  const h = y1 - y0;
+  const a = job.args;
+  const opts: KernelOpts = { view: true, threads: false };
+  switch (job.op) {
+    case 'sepCorrelate':
+      return sepCorrelate(band, h, w, c, a.kx as number[], a.ky as number[], a.colIdx as Int32Array, rows, opts);
+    case 'medianFilter':
+      return medianFilter(band, h, w, c, a.size as number, a.colIdx as Int32Array, rows, opts)!;
+    case 'correlate2d':
+      return correlate2d(band, h, w, c, a.kernel as number[], a.kh as number, a.kw as number, a.colIdx as Int32Array, rows, opts);
+    case 'bilateralFilter':
+      return bilateralFilter(band, h, w, c, a.window as { dy: number; dx: number; spatial: number }[], a.coeff as number, a.pad as number, a.colIdx as Int32Array, rows, opts);
+  }
+}
+
 /** Each tap 4 times (a v128 of it), as float32. */
 function splat4(taps: ArrayLike<number>): Float32Array {
   const out = new Float32Array(taps.length * 4);
@@ -131,8 +197,12 @@ function symmetric(taps: ArrayLike<number>): boolean {
  * `view`, the result is a view into the kernel memory, valid until the next kernel call
  * (saves a copy when the caller copies it anyway).
  */
-export function sepCorrelate(src: Float32Array, h: number, w: number, c: number, kx: ArrayLike<number>, ky: ArrayLike<number>, colIdx: Int32Array, rowIdx: Int32Array, opts: { view?: boolean } = {}): Float32Array {
+export function sepCorrelate(src: Float32Array, h: number, w: number, c: number, kx: ArrayLike<number>, ky: ArrayLike<number>, colIdx: Int32Array, rowIdx: Int32Array, opts: KernelOpts = {}): Float32Array {
+  const banded = bandRunner && opts.threads !== false ? bandRunner({ op: 'sepCorrelate', h, w, c, rowIdx, ry: (ky.length - 1) / 2, args: { kx: Array.from(kx), ky: Array.from(ky), colIdx } }, src) : null;
+  if (banded) return opts.view ? banded : banded.slice();
   const a = new Arena();
+  // a band of a larger image may carry more source rows (its halo) than it has output rows
+  const hs = src.length / (w * c);
   const n = h * w * c;
   const pSrc = a.put(src, 'f32');
   const pKx = a.put(splat4(kx), 'f32');
@@ -140,9 +210,9 @@ export function sepCorrelate(src: Float32Array, h: number, w: number, c: number,
   const pCol = a.put(colIdx, 'i32');
   const pRow = a.put(rowIdx, 'i32');
   const pRowBuf = a.alloc((w + kx.length - 1) * c * 4 + 16);
-  const pTmp = a.alloc(n * 4 + 16);
+  const pTmp = a.alloc(hs * w * c * 4 + 16);
   const pDst = a.alloc(n * 4 + 16);
-  k().sepCorrelate(pSrc, pDst, h, w, c, pKx, kx.length, symmetric(kx) ? 1 : 0, pKy, ky.length, symmetric(ky) ? 1 : 0, pCol, pRow, pRowBuf, pTmp);
+  k().sepCorrelate(pSrc, pDst, h, hs, w, c, pKx, kx.length, symmetric(kx) ? 1 : 0, pKy, ky.length, symmetric(ky) ? 1 : 0, pCol, pRow, pRowBuf, pTmp);
   // a view is valid only until the next kernel call (the caller copies it at once)
   return opts.view ? a.f32(pDst, n) : a.f32(pDst, n).slice();
 }
@@ -206,8 +276,11 @@ export const MEDIAN_SIZES: readonly number[] = [3, 5, 7];
  * for other data of a size above 7 this returns null (the caller keeps its own exact path).
  * `view` as in sepCorrelate.
  */
-export function medianFilter(src: Float32Array, h: number, w: number, c: number, size: number, colIdx: Int32Array, rowIdx: Int32Array, opts: { view?: boolean } = {}): Float32Array | null {
+export function medianFilter(src: Float32Array, h: number, w: number, c: number, size: number, colIdx: Int32Array, rowIdx: Int32Array, opts: KernelOpts = {}): Float32Array | null {
   if (!Number.isInteger(size) || size < 3 || size % 2 === 0) throw new Error(`medianFilter: size must be an odd integer ≥ 3, got ${size}`);
+  // (bands only for the networks: a band's data may be 8-bit valued where the whole is not)
+  const banded = bandRunner && opts.threads !== false && size <= 7 ? bandRunner({ op: 'medianFilter', h, w, c, rowIdx, ry: (size - 1) / 2, args: { size, colIdx } }, src) : null;
+  if (banded) return opts.view ? banded : banded.slice();
   const a = new Arena();
   const n = h * w * c;
   const pad = (size - 1) / 2;
@@ -218,8 +291,9 @@ export function medianFilter(src: Float32Array, h: number, w: number, c: number,
   const ex = k();
   // 8-bit-valued data (every value k/255, as a decoded 8-bit image holds): bytes; the result
   // is the same value, as a byte.
-  const pBytes = a.alloc(n + 16);
-  if (ex.toU8(pSrc, pBytes, n) === 1) {
+  // (all of src: a band carries halo rows beyond its h output rows)
+  const pBytes = a.alloc(src.length + 16);
+  if (ex.toU8(pSrc, pBytes, src.length) === 1) {
     const pPlane = a.alloc((h + 2 * pad) * (w + 2 * pad) * c + 32);
     const pOut = a.alloc(n + 16);
     ex.padPlane(pBytes, pPlane, h, w, c, pad, pad, pCol, pRow, 1);
@@ -289,8 +363,10 @@ export function resize(src: Float32Array, sh: number, sw: number, c: number, dh:
  * image with a kh×kw kernel (row-major); colIdx / rowIdx: the padded column / row sources
  * (w + kw − 1, h + kh − 1 entries, kernel sizes odd). `view` as in sepCorrelate.
  */
-export function correlate2d(src: Float32Array, h: number, w: number, c: number, kernel: ArrayLike<number>, kh: number, kw: number, colIdx: Int32Array, rowIdx: Int32Array, opts: { view?: boolean } = {}): Float32Array {
+export function correlate2d(src: Float32Array, h: number, w: number, c: number, kernel: ArrayLike<number>, kh: number, kw: number, colIdx: Int32Array, rowIdx: Int32Array, opts: KernelOpts = {}): Float32Array {
   if (kh % 2 === 0 || kw % 2 === 0 || kernel.length !== kh * kw) throw new Error(`correlate2d: need an odd kh×kw kernel of kh·kw taps, got ${kh}×${kw} with ${kernel.length}`);
+  const banded = bandRunner && opts.threads !== false ? bandRunner({ op: 'correlate2d', h, w, c, rowIdx, ry: (kh - 1) / 2, args: { kernel: Array.from(kernel), kh, kw, colIdx } }, src) : null;
+  if (banded) return opts.view ? banded : banded.slice();
   const a = new Arena();
   const n = h * w * c;
   const ry = (kh - 1) / 2;
@@ -323,9 +399,11 @@ export function bilateralFilter(
   pad: number,
   colIdx: Int32Array,
   rowIdx: Int32Array,
-  opts: { view?: boolean } = {},
+  opts: KernelOpts = {},
 ): Float32Array {
   if (c > 4) throw new Error(`bilateralFilter: at most 4 channels, got ${c}`);
+  const banded = bandRunner && opts.threads !== false ? bandRunner({ op: 'bilateralFilter', h, w, c, rowIdx, ry: pad, args: { window: window.map((o) => ({ ...o })), coeff, pad, colIdx } }, src) : null;
+  if (banded) return opts.view ? banded : banded.slice();
   const a = new Arena();
   const n = h * w * c;
   const pSrc = a.put(src, 'f32');

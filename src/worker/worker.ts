@@ -19,6 +19,10 @@ import { hashBytes } from '../engine/signature';
 import type { BackendPreference } from '../engine/backend';
 import type { BackendInfo, FromWorker, ToWorker } from '../engine/protocol';
 import { initKernels } from '../kernels';
+import { startBrowserKernelThreads } from './kernelThreads';
+
+/** Kernel helper threads running (0 until they start, or where the page is not isolated). */
+let kernelThreads = 0;
 import { createRegistry } from '../nodes/index';
 import { chooseBackend } from './backend';
 import { ASSET_PREFIX, createBrowserHost } from './host';
@@ -83,10 +87,14 @@ async function switchBackend(pref: BackendPreference): Promise<void> {
     lastResults = [];
     sentThumbs.clear();
   }
-  post({ type: 'backend', backend });
+  post({ type: 'backend', backend: withThreads(backend) });
 }
 
-function init(pref: BackendPreference): void {
+function withThreads(b: BackendInfo): BackendInfo {
+  return kernelThreads > 0 ? { ...b, kernelThreads: kernelThreads + 1 } : b;
+}
+
+function init(pref: BackendPreference, maxThreads?: number): void {
   if (initStarted) return;
   initStarted = true;
   post({ type: 'catalog', catalog: registry.catalog() });
@@ -95,7 +103,16 @@ function init(pref: BackendPreference): void {
       // the WebAssembly kernels load beside the backend (a failure only means the tfjs path)
       const kernels = initKernels();
       backend = await chooseBackend(pref);
-      await kernels;
+      // large images split over helper threads when the page allows (does not delay 'ready')
+      if (await kernels) {
+        void startBrowserKernelThreads(maxThreads).then(
+          (n) => {
+            kernelThreads = n;
+            if (n > 0 && backend) post({ type: 'backend', backend: withThreads(backend) });
+          },
+          () => undefined,
+        );
+      }
       post({ type: 'ready', catalog: registry.catalog(), backend });
     } catch (e) {
       post({ type: 'fatal', message: `no tfjs backend could start: ${message(e)}` });
@@ -319,7 +336,7 @@ scope.onmessage = (e: MessageEvent<ToWorker>) => {
   const msg = e.data;
   switch (msg.type) {
     case 'init':
-      init(msg.backend);
+      init(msg.backend, msg.kernelThreads);
       break;
     case 'setBackend':
       setBackend(msg.backend);

@@ -1,4 +1,5 @@
 /** CLI argument parsing, --set value coercion and the .npy writer, in-process (no spawns). */
+import os from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { parseArgs } from '../../src/cli/args';
 import { decodeDataUrl } from '../../src/cli/host';
@@ -22,8 +23,17 @@ describe('parseArgs', () => {
       allowRead: ['/data', '/more'],
       maxFileBytes: 64 * 1024 * 1024,
       maxMemory: 1.5 * 1024 ** 3,
+      threads: 1,
       debug: false,
     });
+  });
+
+  it('run --threads: a count, auto (up to 4, the cores there are), bad values name the flag', () => {
+    expect(parseArgs(['run', 'g.json', '--out', 'o', '--threads', '3'])).toMatchObject({ threads: 3 });
+    const auto = parseArgs(['run', 'g.json', '--out', 'o', '--threads=auto']) as { threads: number };
+    expect(auto.threads).toBe(Math.min(4, os.availableParallelism()));
+    expect(() => parseArgs(['run', 'g.json', '--out', 'o', '--threads', '0'])).toThrow('--threads 0: expected auto or a whole number of threads from 1 to 64');
+    expect(() => parseArgs(['run', 'g.json', '--out', 'o', '--threads', 'many'])).toThrow('--threads many');
   });
 
   it('sizes: plain bytes and binary units; bad sizes name the flag', () => {

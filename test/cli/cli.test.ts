@@ -90,7 +90,17 @@ beforeAll(async () => {
   const link = loadGraph('link.graph.json', 'link.png');
   const inside = loadGraph('inside.graph.json', 'inside.png');
 
+  // 640² RGB through blur and median: large enough to be split into bands with --threads
+  writeFileSync(
+    path.join(tmp, 'big.graph.json'),
+    doc(
+      [n('gen', 'generate.noise', { width: 640, height: 600, channels: 'rgb', seed: 5 }), n('blur', 'filter.gaussianBlur', { sigma: 2 }), n('med', 'filter.median', { size: 5 }), n('save', 'image.save', { name: 'big' })],
+      [e('gen', 'blur'), e('blur', 'med'), e('med', 'save')],
+    ),
+  );
   const jobs: Record<string, Promise<Run>> = {
+    oneThread: cli(['run', path.join(tmp, 'big.graph.json'), '--out', out('oneThread'), '--npy']),
+    threeThreads: cli(['run', path.join(tmp, 'big.graph.json'), '--out', out('threeThreads'), '--npy', '--threads', '3']),
     denoise: cli(['run', 'graphs/denoise.graph.json', '--out', out('denoise')]),
     edges: cli(['run', 'graphs/edges.graph.json', '--out', out('edges')]),
     // from another working directory, with a relative --out
@@ -119,6 +129,19 @@ beforeAll(async () => {
 
 afterAll(() => {
   if (tmp) rmSync(tmp, { recursive: true, force: true });
+});
+
+describe('--threads', () => {
+  it('splitting large images over 3 threads writes exactly the single-thread result', () => {
+    expectOk('oneThread');
+    expectOk('threeThreads');
+    const one = decodeNpy(readFileSync(path.join(out('oneThread'), 'big.npy')));
+    const three = decodeNpy(readFileSync(path.join(out('threeThreads'), 'big.npy')));
+    expect(three.shape).toEqual([600, 640, 3]);
+    expect((result('threeThreads') as unknown as { threads: number }).threads).toBe(3);
+    expect((result('oneThread') as unknown as { threads: number }).threads).toBe(1);
+    expect(Buffer.from(three.data.buffer).equals(Buffer.from(one.data.buffer))).toBe(true);
+  });
 });
 
 function expectOk(name: string): void {

@@ -24,16 +24,18 @@ export function reset(): void {
  * kx, ky: each tap splatted to 4 lanes (16 bytes a tap). symX / symY: 1 when that kernel is
  * symmetric (k[t] = k[n−1−t]): then the taps are folded, x[i−t]·k + x[i+t]·k = (x[i−t] +
  * x[i+t])·k, halving the multiplies. colIdx: w + nkx − 1 source columns of the padded row;
- * rowIdx: h + nky − 1 source rows. rowBuf: (w + nkx − 1)·c + 4 floats; tmp: h·w·c + 4 floats.
+ * rowIdx: h + nky − 1 source rows (of the hs rows of src: a band of a larger image may hold
+ * more source rows than it has output rows). rowBuf: (w + nkx − 1)·c + 4 floats; tmp:
+ * hs·w·c + 4 floats.
  */
-export function sepCorrelate(src: usize, dst: usize, h: i32, w: i32, c: i32, kx: usize, nkx: i32, symX: i32, ky: usize, nky: i32, symY: i32, colIdx: usize, rowIdx: usize, rowBuf: usize, tmp: usize): void {
+export function sepCorrelate(src: usize, dst: usize, h: i32, hs: i32, w: i32, c: i32, kx: usize, nkx: i32, symX: i32, ky: usize, nky: i32, symY: i32, colIdx: usize, rowIdx: usize, rowBuf: usize, tmp: usize): void {
   const rowLen = w * c;
   const rowBytes = <usize>rowLen * 4;
   const padW = w + nkx - 1;
   const rx = (nkx - 1) >> 1;
   const ry = (nky - 1) >> 1;
   const cb = <usize>c * 4;
-  for (let y = 0; y < h; y++) {
+  for (let y = 0; y < hs; y++) {
     const srow = src + <usize>y * rowBytes;
     // the padded row: interior in one copy, borders pixel by pixel
     for (let p = 0; p < rx; p++) memory.copy(rowBuf + <usize>p * cb, srow + <usize>load<i32>(colIdx + <usize>p * 4) * cb, cb);

@@ -1,0 +1,29 @@
+/**
+ * Kernel threads in Node (src/kernels/threads.ts): helper worker threads that each load the
+ * WebAssembly kernels and compute bands of large images. Unreferenced, so they never keep the
+ * process alive.
+ */
+import { Worker } from 'node:worker_threads';
+import { startKernelThreads, type HelperPort } from '../kernels/threads';
+
+function spawnHelper(): Promise<HelperPort> {
+  return new Promise((resolve, reject) => {
+    const w = new Worker(new URL('../kernels/threads/nodeHelper.mjs', import.meta.url));
+    w.once('message', (m: { kind?: string; ok?: boolean }) => {
+      if (m?.kind === 'ready' && m.ok) {
+        w.unref(); // (only now: a pending start must keep the process alive)
+        resolve(w);
+      }
+      else {
+        void w.terminate();
+        reject(new Error('a kernel thread could not load the WebAssembly kernels'));
+      }
+    });
+    w.once('error', reject);
+  });
+}
+
+/** Starts `helpers` kernel threads; resolves how many run. */
+export function startNodeKernelThreads(helpers: number): Promise<number> {
+  return startKernelThreads(helpers, spawnHelper);
+}
