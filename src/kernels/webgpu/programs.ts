@@ -55,6 +55,14 @@ ${lanes}
 }`;
 }
 
+/**
+ * `n` copies of `body` with the tap index written in: the SSIM passes' 11-tap loops, unrolled,
+ * run ~20× faster on SwiftShader (256² gray: 1.9 s → 85 ms).
+ */
+function unroll(n: number, body: (t: number) => string): string {
+  return Array.from({ length: n }, (_, t) => body(t)).join('\n    ');
+}
+
 function dispatch2d(h: number, w: number): [number, number, number] {
   return [Math.ceil(w / TILE), Math.ceil(h / TILE), 1];
 }
@@ -66,12 +74,14 @@ function dispatch2d(h: number, w: number): [number, number, number] {
  * source row of each of the h + 2r padded rows). With r ≤ MAX_SHARED_RADIUS each 16×16
  * workgroup first copies its tile and halo (16 × (16 + 2r) pixels) into workgroup memory, so
  * every pixel is read from global memory once per workgroup instead of 2r + 1 times; wider
- * kernels read global memory directly.
+ * kernels, and `tiles` false, read global memory directly. (On a software adapter the tiles are
+ * a loss: SwiftShader runs a workgroup's invocations as coroutines and every barrier switches
+ * them — 256²×3 Gaussian σ 3: tiled 1.5 s, direct 90 ms, tfjs depthwise conv 420 ms.)
  */
-export function separablePass(axis: 'x' | 'y', h: number, w: number, c: number, r: number): GpuProgram {
+export function separablePass(axis: 'x' | 'y', h: number, w: number, c: number, r: number, tiles = true): GpuProgram {
   checkChannels(c);
   if (!Number.isInteger(r) || r < 0) throw new Error(`separablePass: radius must be an integer ≥ 0, got ${r}`);
-  const shared = r <= MAX_SHARED_RADIUS;
+  const shared = tiles && r <= MAX_SHARED_RADIUS;
   const span = TILE + 2 * r;
   const n = 2 * r + 1;
   let body: string;
@@ -92,7 +102,7 @@ export function separablePass(axis: 'x' | 'y', h: number, w: number, c: number, 
     if (gy < uniforms.h + ${2 * r} && gx < uniforms.w) { v = loadPixel(idx[gy], gx); }
     tile[p * ${TILE} + lx] = v;
   }`;
-    const at = axis === 'x' ? `tile[ly * ${span} + lx + t]` : `tile[(ly + t) * ${TILE} + lx]`;
+    const at = axis === 'x' ? 'tile[row + t]' : `tile[col + t * ${TILE}]`;
     body = `var<workgroup> tile: array<vec4<f32>, ${span * TILE}>;
 fn main() {
   let lx = i32(localId.x);
@@ -104,6 +114,8 @@ fn main() {
   let X = ox + lx;
   let Y = oy + ly;
   if (X < uniforms.w && Y < uniforms.h) {
+    let row = ly * ${span} + lx;
+    let col = ly * ${TILE} + lx;
     var acc = vec4<f32>(0.0);
     for (var t = 0; t < ${n}; t = t + 1) { acc = acc + taps[t] * ${at}; }
     storePixel(Y, X, acc);
@@ -206,13 +218,13 @@ fn main() {
   let ma = ${meanA};
   let mb = ${meanB};
   var s0 = vec4<f32>(0.0); var s1 = vec4<f32>(0.0); var s2 = vec4<f32>(0.0); var s3 = vec4<f32>(0.0); var s4 = vec4<f32>(0.0);
-  for (var t = 0; t < ${n}; t = t + 1) {
-    let col = idx[X + t];
+  ${unroll(n, (t) => `{
+    let col = idx[X + ${t}];
     let xa = loadA(Y, col) - ma;
     let xb = loadB(Y, col) - mb;
-    let k = taps[t];
+    let k = taps[${t}];
     s0 = s0 + k * xa; s1 = s1 + k * xb; s2 = s2 + k * (xa * xa); s3 = s3 + k * (xb * xb); s4 = s4 + k * (xa * xb);
-  }
+  }`)}
   let P = ${plane};
   let o = (Y * uniforms.w + X) * ${c};
   {
@@ -249,11 +261,11 @@ fn main() {
   if (X >= uniforms.w || Y >= uniforms.h) { return; }
   let P = uniforms.h * uniforms.w * ${c};
   var d0 = vec4<f32>(0.0); var d1 = vec4<f32>(0.0); var d2 = vec4<f32>(0.0); var d3 = vec4<f32>(0.0); var d4 = vec4<f32>(0.0);
-  for (var t = 0; t < ${n}; t = t + 1) {
-    let base = (idx[Y + t] * uniforms.w + X) * ${c};
-    let k = taps[t];
+  ${unroll(n, (t) => `{
+    let base = (idx[Y + ${t}] * uniforms.w + X) * ${c};
+    let k = taps[${t}];
     d0 = d0 + k * ${lanes(0)}; d1 = d1 + k * ${lanes(1)}; d2 = d2 + k * ${lanes(2)}; d3 = d3 + k * ${lanes(3)}; d4 = d4 + k * ${lanes(4)};
-  }
+  }`)}
   let vx = d2 - d0 * d0;
   let vy = d3 - d1 * d1;
   let vxy = d4 - d0 * d1;

@@ -19,6 +19,23 @@ function backend(): WebGPUBackendLike | null {
   return typeof b.runWebGPUProgram === 'function' ? (b as WebGPUBackendLike) : null;
 }
 
+let tiles: 'auto' | 'on' | 'off' = 'auto';
+
+/**
+ * Whether the separable pass keeps its tile in workgroup memory: `auto` (default) does on a
+ * hardware adapter and reads global memory directly on a software one (SwiftShader, llvmpipe),
+ * where workgroup barriers cost far more than the reads they save; tests force each.
+ */
+export function setGpuTiles(mode: 'auto' | 'on' | 'off'): void {
+  tiles = mode;
+}
+
+function useTiles(): boolean {
+  if (tiles !== 'auto') return tiles === 'on';
+  const info = (tf.backend() as unknown as { adapterInfo?: { vendor?: string; architecture?: string } }).adapterInfo;
+  return !/swiftshader|llvmpipe|software|lavapipe/i.test(`${info?.vendor ?? ''} ${info?.architecture ?? ''}`);
+}
+
 /** True when our WGSL programs serve the active backend (webgpu, kernels not switched off). */
 export function gpuKernels(): boolean {
   return !kernelsDisabled() && backend() !== null;
@@ -28,8 +45,12 @@ export function gpuKernels(): boolean {
 function run<R extends tf.Rank>(p: GpuProgram, inputs: tf.Tensor[]): tf.Tensor<R> {
   const b = backend();
   if (!b) throw new Error('WGSL kernels need the webgpu backend');
+  // Everything goes in and out flat: tfjs keys its compiled pipelines by the program's key and
+  // the inputs' ranks and broadcast pattern, so flat shapes let one compiled program serve
+  // every image size (our code reads sizes from uniforms), instead of a compile per shape.
+  const size = p.outputShape.reduce((a, b) => a * b, 1);
   const program = {
-    outputShape: p.outputShape,
+    outputShape: [size],
     shaderKey: p.shaderKey,
     variableNames: p.variableNames,
     workgroupSize: p.workgroupSize,
@@ -40,8 +61,11 @@ function run<R extends tf.Rank>(p: GpuProgram, inputs: tf.Tensor[]): tf.Tensor<R
     size: false,
     getUserCode: () => p.code,
   };
-  const info = b.runWebGPUProgram(program, inputs, 'float32', p.uniformData);
-  return tf.engine().makeTensorFromTensorInfo(info) as tf.Tensor<R>;
+  return tf.tidy(() => {
+    const flat = inputs.map((t) => (t.rank === 1 ? t : tf.reshape(t, [t.size])));
+    const info = b.runWebGPUProgram(program, flat, 'float32', p.uniformData);
+    return tf.reshape(tf.engine().makeTensorFromTensorInfo(info), p.outputShape) as tf.Tensor<R>;
+  });
 }
 
 /** Separable correlation (kx along the width, then ky along the height) as two WGSL passes. */
@@ -54,8 +78,9 @@ export function separableGpu(img: tf.Tensor3D, kx: ArrayLike<number>, ky: ArrayL
     const ty = tf.tensor1d(Float32Array.from(ky));
     const cols = tf.tensor1d(padIndices(w, rx, rx, mode), 'int32');
     const rows = tf.tensor1d(padIndices(h, ry, ry, mode), 'int32');
-    const mid = run<tf.Rank.R3>(separablePass('x', h, w, c, rx), [img, tx, cols]);
-    return run<tf.Rank.R3>(separablePass('y', h, w, c, ry), [mid, ty, rows]);
+    const shared = useTiles();
+    const mid = run<tf.Rank.R3>(separablePass('x', h, w, c, rx, shared), [img, tx, cols]);
+    return run<tf.Rank.R3>(separablePass('y', h, w, c, ry, shared), [mid, ty, rows]);
   });
 }
 
