@@ -64,7 +64,7 @@ function run<R extends tf.Rank>(p: GpuProgram, inputs: tf.Tensor[]): tf.Tensor<R
   return tf.tidy(() => {
     const flat = inputs.map((t) => (t.rank === 1 ? t : tf.reshape(t, [t.size])));
     const info = b.runWebGPUProgram(program, flat, 'float32', p.uniformData);
-    return tf.reshape(tf.engine().makeTensorFromTensorInfo(info), p.outputShape) as tf.Tensor<R>;
+    return tf.reshape(tf.engine().makeTensorFromTensorInfo(info), p.outputShape as never) as tf.Tensor<R>;
   });
 }
 
