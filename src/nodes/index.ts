@@ -34,6 +34,7 @@ import { inpaint } from './inpaint';
 import { restoreDenoise } from './restoreDenoise';
 
 // --- generative models and latents (issue 5) ---
+import { classify } from './classify';
 import { ganSample } from './ganSample';
 import { vaeEncode } from './vaeEncode';
 import { vaeDecode } from './vaeDecode';
@@ -76,6 +77,7 @@ export const allNodes: readonly AnyNodeDefinition[] = [
   restoreDenoise,
   // --- generative models and latents list (issue 5) ---
   ganSample,
+  classify,
   vaeEncode,
   vaeDecode,
   latentRandom,
