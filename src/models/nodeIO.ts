@@ -122,6 +122,8 @@ export function fileSaveHandler(dir: string, opts: { float16?: boolean } = {}): 
         generatedBy: artifacts.generatedBy,
         convertedBy: artifacts.convertedBy ?? null,
         weightsManifest: [{ paths: ['weights.bin'], weights: outSpecs }],
+        // e.g. a class-conditional generator's { conditional: { latent, classes } }
+        ...(artifacts.userDefinedMetadata ? { userDefinedMetadata: artifacts.userDefinedMetadata } : {}),
       };
       await writeFile(path.join(dir, 'model.json'), JSON.stringify(json));
       await writeFile(path.join(dir, 'weights.bin'), bytes);

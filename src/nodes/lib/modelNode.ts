@@ -123,6 +123,23 @@ export async function loadModelResource(params: { model: string; modelUrl: strin
   return { model, label, signature: hashString(hashes.join(',')), dispose: () => model.dispose() };
 }
 
+/**
+ * A class-conditional generator (its model.json's userDefinedMetadata holds
+ * `{ conditional: { latent, classes } }`): its one input is [z (latent) ; one-hot class
+ * (classes)]. Null for an unconditional model or metadata that does not match the input.
+ */
+export function conditionalOf(model: tfl.LayersModel): { latent: number; classes: number } | null {
+  const meta = model.getUserDefinedMetadata() as { conditional?: { latent?: unknown; classes?: unknown } } | undefined;
+  const c = meta?.conditional;
+  if (!c || !Number.isInteger(c.latent) || !Number.isInteger(c.classes)) return null;
+  const latent = c.latent as number;
+  const classes = c.classes as number;
+  return latent > 0 && classes > 1 && latent + classes === model.inputs[0]!.shape[1] ? { latent, classes } : null;
+}
+
+/** PRNG stream of the classes gan.sample draws for label −1. */
+export const LABEL_STREAM = 17;
+
 /** The model's latent size (input [null, d]). */
 export function latentDim(model: tfl.LayersModel): number {
   return model.inputs[0]!.shape[1] as number;
