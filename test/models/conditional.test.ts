@@ -61,7 +61,7 @@ describe('gan.sample with a class-conditional generator', () => {
     for (const label of [0, 1, 2]) {
       const px = sample(conditional, { count: 5, seed: 3, label });
       expect(classes(px, 5)).toEqual([label, label, label, label, label]);
-      for (let i = 0; i < 5; i++) expect(px[i * 7 + 4] + px[i * 7 + 5] + px[i * 7 + 6]).toBe(1);
+      for (let i = 0; i < 5; i++) expect(px[i * 7 + 4]! + px[i * 7 + 5]! + px[i * 7 + 6]!).toBe(1);
     }
   });
 
