@@ -24,7 +24,9 @@ import { modelsRoot, readModelFileFromDisk } from '../src/models/nodeIO';
 import type { DataSetInfo, ManifestEntry, ModelManifest } from '../src/models/manifest';
 import { SHIPPED } from '../src/models/manifest';
 import { loadLayersModelFrom } from '../src/nodes/lib/modelLoad';
-import { randomLatents } from '../src/nodes/lib/modelNode';
+import { conditionalOf, randomLatents } from '../src/nodes/lib/modelNode';
+import { sampleLabels } from '../src/nodes/ganSample';
+import { conditionalTable, evalConditional } from './lib/conditionalEval';
 import { cropBorder, ssimMap } from '../src/nodes/lib/ssim';
 import { batchOf, loadData, parseArgs, type DataSet } from './train-common';
 
@@ -157,8 +159,11 @@ async function evalClassifier(set: DataSet, cls: tfl.LayersModel): Promise<Recor
 }
 
 async function evalGan(gen: tfl.LayersModel, cls: tfl.LayersModel): Promise<Record<string, number | number[]>> {
+  const cond = conditionalOf(gen);
   const probs = tf.tidy(() => {
-    const z = randomLatents(SAMPLES, gen.inputs[0]!.shape[1] as number, 0);
+    let z = randomLatents(SAMPLES, cond ? cond.latent : (gen.inputs[0]!.shape[1] as number), 0);
+    // a class-conditional generator: the classes gan.sample draws for label −1 and seed 0
+    if (cond) z = tf.concat([z, tf.cast(tf.oneHot(tf.tensor1d(sampleLabels(SAMPLES, -1, cond.classes, 0), 'int32'), cond.classes), 'float32') as tf.Tensor2D], 1);
     return cls.predict(tf.clipByValue(gen.predict(z) as tf.Tensor4D, 0, 1)) as tf.Tensor2D;
   });
   const j = await judge(probs);
@@ -169,6 +174,9 @@ async function evalGan(gen: tfl.LayersModel, cls: tfl.LayersModel): Promise<Reco
 /** The architecture text of a DCGAN from its train-info.json (--arch and --width). */
 function ganArchitecture(info: Record<string, unknown>): string {
   const w = Number(info.width ?? 32);
+  if (String(info.backend ?? '').startsWith('PyTorch')) {
+    return `class-conditional DCGAN (scripts/train_cgan.py): generator input [z (64) ; one-hot class (10)] → dense(7·7·${4 * w})-BN-ReLU-up2-conv3×3(${2 * w})-BN-ReLU-up2-conv3×3(${w})-BN-ReLU-conv3×3(1, sigmoid); discriminator (not shipped) spectral-norm conv4×4/2-conv4×4/2-conv3×3-dense(256) with a class projection; hinge loss; shipped weights are the exponential moving average (decay ${Number(info.ema ?? 0)}) of the generator's`;
+  }
   const ema = Number(info.ema ?? 0);
   const avg = ema > 0 ? `; shipped weights are the exponential moving average (decay ${ema}) of the generator's` : '';
   if (Number(info.arch ?? 1) === 2) {
@@ -253,7 +261,14 @@ async function main(): Promise<void> {
       table.push([`${set}-vae`, 'recon SSIM (test)', String(e.ssim), target('≥ 0.85')], [`${set}-vae`, 'recon PSNR dB (test)', String(e.psnr), ''], [`${set}-vae`, 'KL nats (test)', String(e.kl), '']);
     }
     if (gen && cls) {
-      const e = await evalGan(gen, cls);
+      const e: Record<string, unknown> = await evalGan(gen, cls);
+      const cond = conditionalOf(gen);
+      if (cond) {
+        const f = evalConditional(gen, cls, set);
+        e.conditional = f;
+        console.log(`\n${conditionalTable(set, f)}\n`);
+        table.push([`${set}-gan`, 'conditional: worst per-class (and mix) share / real share', String(f.worstRatio), target('≥ 0.95')]);
+      }
       models.push(
         entry(
           `${set}-gan`,
@@ -262,8 +277,8 @@ async function main(): Promise<void> {
           ganArchitecture(trainInfo(`${set}-gan`)),
           { generator: { path: SHIPPED.gan(set), model: gen } },
           trainInfo(`${set}-gan`),
-          e,
-          gen.inputs[0]!.shape[1] as number,
+          e as ManifestEntry['evaluation'],
+          cond ? cond.latent : (gen.inputs[0]!.shape[1] as number),
         ),
       );
       table.push(

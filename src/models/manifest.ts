@@ -44,7 +44,7 @@ export interface ManifestEntry {
     readonly backend: string;
     readonly lossLog: string;
   };
-  readonly evaluation?: Readonly<Record<string, number | string | readonly number[]>>;
+  readonly evaluation?: Readonly<Record<string, number | string | readonly number[] | Readonly<Record<string, unknown>>>>;
 }
 
 export interface ModelManifest {
