@@ -1,6 +1,7 @@
 #!/bin/sh
 # Rebuilds every shipped model from a fresh clone: the exact commands (fixed seeds and step
-# counts, wasm backend) that made the weights in public/models. Each run writes its loss
+# counts; tfjs on the wasm backend, the conditional GAN with PyTorch) that made the weights in
+# public/models. Each run writes its loss
 # curve to public/models/<name>/train-log.csv and its command and time to train-info.json.
 # Two streams run side by side (the machine has 2 cores); logs go to tmp/train-*.log.
 #   sh scripts/train-all.sh            # data preparation, then both streams
@@ -10,7 +11,9 @@ cd "$(dirname "$0")/.."
 T="npx tsx"
 streamA() {
   $T scripts/train-classifier.ts --data mnist --steps 3000 > tmp/train-classifier-mnist.log 2>&1
-  $T scripts/train-gan.ts --data mnist --steps 10000 --arch 2 --width 16 --ema 0.999 --ckpt-every 1000 > tmp/train-gan-mnist.log 2>&1
+  # the class-conditional MNIST GAN: PyTorch on the CPU (Debian python3-torch), exported to tfjs
+  /usr/bin/python3 scripts/train_cgan.py --data mnist --steps 4000 > tmp/train-cgan-mnist.log 2>&1
+  $T scripts/export-cgan.ts --data mnist >> tmp/train-cgan-mnist.log 2>&1
   $T scripts/train-vae.ts --data fashion --steps 2500 > tmp/train-vae-fashion.log 2>&1
 }
 streamB() {

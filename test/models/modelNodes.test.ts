@@ -19,7 +19,7 @@ import { createRegistry } from '../../src/nodes';
 import { ganSample } from '../../src/nodes/ganSample';
 import { decodeImage } from '../../src/nodes/lib/codec';
 import { cropBorder, ssimMap } from '../../src/nodes/lib/ssim';
-import type { ModelResource } from '../../src/nodes/lib/modelNode';
+import { conditionalOf, type ModelResource } from '../../src/nodes/lib/modelNode';
 import { latentRandom } from '../../src/nodes/latentRandom';
 import { vaeDecode } from '../../src/nodes/vaeDecode';
 import { vaeEncode } from '../../src/nodes/vaeEncode';
@@ -110,7 +110,9 @@ for (const backend of testBackends) {
       const progress: number[] = [];
       const r = await load(ganSample, { model: 'mnist' }, host, (f) => progress.push(f));
       expect(progress.at(-1)).toBe(1);
-      expect(r.model.inputs[0]!.shape).toEqual([null, 64]);
+      // class-conditional: [z (64) ; one-hot class (10)]
+      expect(r.model.inputs[0]!.shape).toEqual([null, 74]);
+      expect(conditionalOf(r.model)).toEqual({ latent: 64, classes: 10 });
       const loaded = tf.memory().numTensors;
       const a = await take(run(ganSample, r, {}, { seed: 3, count: 16 }).image);
       expect(a.shape).toEqual([4 * 28 + 3 * 2, 4 * 28 + 3 * 2, 1]);
@@ -124,7 +126,8 @@ for (const backend of testBackends) {
       }
       expect(tf.memory().numTensors).toBe(loaded);
       const z = tf.tidy(() => latentRandom.compute!({ nodeId: 'z', inputs: {}, params: { dim: 64, count: 16, seed: 3 }, resource: undefined, backend } as never).latent as tf.Tensor);
-      const c = await take(run(ganSample, r, { latent: z }).image);
+      // (the same seed param: label −1 draws the classes from it)
+      const c = await take(run(ganSample, r, { latent: z }, { seed: 3 }).image);
       expect(maxAbsDiff(a.data, c.data)).toBeLessThan(1e-5);
       const other = await take(run(ganSample, r, {}, { seed: 4, count: 16 }).image);
       expect(maxAbsDiff(a.data, other.data)).toBeGreaterThan(0.5);
