@@ -7,7 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { correlate2d as kernelCorrelate2d, sepCorrelate } from '../../kernels';
-import { hostKernels, hostValues, tensorFromHost } from './hostData';
+import { hostKernels, hostValues, tensorFromHost, tensorIntoHost } from './hostData';
 import { gpuKernels, separableGpu } from './gpuKernels';
 import { padImage, padIndices, type BorderMode } from './pad';
 
@@ -96,8 +96,8 @@ export function correlateSeparable(img: tf.Tensor3D, kx: ArrayLike<number>, ky: 
     const [h, w, c] = img.shape;
     const rx = (kx.length - 1) / 2;
     const ry = (ky.length - 1) / 2;
-    const out = sepCorrelate(hostValues(img), h, w, c, kx, ky, padIndices(w, rx, rx, mode), padIndices(h, ry, ry, mode), { view: true });
-    return tensorFromHost<tf.Rank.R3>(out, [h, w, c]);
+    // the result goes straight into the new tensor, band by band for large images
+    return tensorIntoHost<tf.Rank.R3>([h, w, c], (into) => sepCorrelate(hostValues(img), h, w, c, kx, ky, padIndices(w, rx, rx, mode), padIndices(h, ry, ry, mode), { into }));
   }
   if (gpuKernels() && img.shape[2] <= 4) return separableGpu(img, kx, ky, mode);
   return tf.tidy(() => {

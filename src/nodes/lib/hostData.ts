@@ -25,6 +25,7 @@ interface WasmBackendInternals {
   readonly dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
   readonly wasm: { readonly HEAPU8: Uint8Array };
   makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo;
+  disposeData?(dataId: object): boolean;
   typedArrayFromHeap(info: tf.TensorInfo): Float32Array;
 }
 
@@ -43,6 +44,29 @@ export function hostValues(t: tf.Tensor): Float32Array {
   const entry = b?.dataIdMap.get(t.dataId);
   if (b && entry && t.dtype === 'float32') return new Float32Array(b.wasm.HEAPU8.buffer, entry.memoryOffset, t.size);
   return t.dataSync() as Float32Array;
+}
+
+/**
+ * A new float32 tensor of `shape` whose values `fill` writes into the view it is given — on
+ * wasm straight into the tensor's heap memory (so a kernel can write its result band by band
+ * without a full-size buffer of its own). `fill` must read its inputs (hostValues) inside, after
+ * the output exists: allocating it may move the heap.
+ */
+export function tensorIntoHost<R extends tf.Rank>(shape: number[], fill: (out: Float32Array) => void): tf.Tensor<R> {
+  const b = wasmBackend();
+  if (b) {
+    const info = b.makeOutput(shape, 'float32');
+    try {
+      fill(b.typedArrayFromHeap(info));
+    } catch (e) {
+      b.disposeData?.(info.dataId);
+      throw e;
+    }
+    return tf.engine().makeTensorFromTensorInfo(info) as tf.Tensor<R>;
+  }
+  const out = new Float32Array(shape.reduce((a, x) => a * x, 1));
+  fill(out);
+  return tf.tensor(out, shape as never, 'float32') as tf.Tensor<R>;
 }
 
 /**
