@@ -153,14 +153,14 @@ async function kernelThreadRows(rows: [string, string][]): Promise<void> {
   await browser.context.addInitScript({ content: 'globalThis.__name = (f) => f;' });
   try {
     const times: Record<string, number> = {};
-    for (const threads of ['1', 'auto']) {
+    for (const threads of ['1', '4']) {
       const page = await browser.context.newPage();
       const q = new URLSearchParams({ backend: 'wasm' });
-      if (threads !== 'auto') q.set('threads', threads);
+      q.set('threads', threads);
       await page.goto(`${server.url}/?${q}`);
       await idle(page);
       // the helpers start after the worker is ready
-      if (threads === 'auto') await page.waitForFunction(() => ((window as unknown as { __pixelLoom: { backend(): { kernelThreads?: number } | null } }).__pixelLoom.backend()?.kernelThreads ?? 1) > 1, undefined, { timeout: 60_000 }).catch(() => undefined);
+      if (threads !== '1') await page.waitForFunction(() => ((window as unknown as { __pixelLoom: { backend(): { kernelThreads?: number } | null } }).__pixelLoom.backend()?.kernelThreads ?? 1) > 1, undefined, { timeout: 60_000 }).catch(() => undefined);
       const count = await page.evaluate(() => (window as unknown as { __pixelLoom: { backend(): { kernelThreads?: number } | null } }).__pixelLoom.backend()?.kernelThreads ?? 1);
       const ts: number[] = [];
       for (let seed = 1; seed <= 4; seed++) {
@@ -173,7 +173,7 @@ async function kernelThreadRows(rows: [string, string][]): Promise<void> {
       rows.push([`1536² bilateral → median 5 → Gaussian σ 3 (wasm), kernels on ${count} thread${count > 1 ? 's' : ''}: new input → idle`, `${times[threads]!.toFixed(0)} ms`]);
       await page.close();
     }
-    rows.push(['kernel threads in the browser: one thread / split', `${(times['1']! / times.auto!).toFixed(2)}×`]);
+    rows.push(['kernel threads in the browser: one thread / split', `${(times['1']! / times['4']!).toFixed(2)}×`]);
   } finally {
     await browser.close();
     await server.close();

@@ -31,7 +31,7 @@ export interface ImageStats {
 
 /** main → worker */
 export type ToWorker =
-  /** kernelThreads: most threads for the WebAssembly kernels (1: none besides the worker; absent: up to 4). */
+  /** kernelThreads: most threads for the WebAssembly kernels (absent or 1: the worker's only; up to 4). */
   | { readonly type: 'init'; readonly backend: BackendPreference; readonly wasmPath: string; readonly kernelThreads?: number }
   | { readonly type: 'setBackend'; readonly backend: BackendPreference }
   /** Registers image bytes under an id (`asset:<hash>`), used as an image.load source. */

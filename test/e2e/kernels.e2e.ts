@@ -1,7 +1,8 @@
 /**
  * End-to-end: the image kernels split over threads in the browser. The built app is served
- * cross-origin isolated, so the evaluation worker starts helper threads (one fewer than the
- * cores, at most 3) and splits large images into row bands; ?threads=1 keeps one thread.
+ * cross-origin isolated, so with ?threads=4 the evaluation worker starts helper threads (one
+ * fewer than the cores, at most 3) and splits large images into row bands; ?threads=1 (the
+ * default) keeps one thread.
  * A 640² bilateral → median 5 → Gaussian chain gives the same pixels both ways.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -56,7 +57,7 @@ describe('image kernels on threads in the browser (wasm)', () => {
     const single = await browser.context.newPage();
     const log = watchPage(threaded);
     try {
-      await openEditor(threaded, server.url, { backend: 'wasm' });
+      await openEditor(threaded, server.url, { backend: 'wasm', threads: '4' });
       const cores = await threaded.evaluate(() => ({ isolated: crossOriginIsolated, cores: navigator.hardwareConcurrency }));
       expect(cores.isolated).toBe(true);
       const expected = Math.min(4, cores.cores);
