@@ -19,7 +19,8 @@ streamA() {
 streamB() {
   $T scripts/train-vae.ts --data mnist --steps 2996 > tmp/train-vae-mnist.log 2>&1
   $T scripts/train-classifier.ts --data fashion --steps 3000 > tmp/train-classifier-fashion.log 2>&1
-  $T scripts/train-gan.ts --data fashion --steps 5000 --arch 2 --width 16 --ema 0.999 --ckpt-every 1000 > tmp/train-gan-fashion.log 2>&1
+  /usr/bin/python3 scripts/train_cgan.py --data fashion --steps 4000 --threads 1 > tmp/train-cgan-fashion.log 2>&1
+  $T scripts/export-cgan.ts --data fashion >> tmp/train-cgan-fashion.log 2>&1
 }
 mkdir -p tmp
 case "${1:-all}" in

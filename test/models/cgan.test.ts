@@ -21,7 +21,7 @@ const host: Host = createNodeHost({ baseDir: root, maxImageSide: 8192 });
 
 beforeAll(() => useBackend('wasm'));
 
-for (const set of ['mnist'] as const) {
+for (const set of ['mnist', 'fashion'] as const) {
   describe(`shipped class-conditional ${set} generator`, () => {
     it('the tfjs export gives PyTorch’s outputs for the fixture inputs within 1e-4', async () => {
       const fixture = JSON.parse(readFileSync(path.join(root, 'test', 'fixtures', `cgan-${set}.json`), 'utf8')) as { inputs: number[][]; outputs: number[][] };
@@ -40,11 +40,20 @@ for (const set of ['mnist'] as const) {
       const gen = (await ganSample.load!(effectiveParams(ganSample, { model: set }) as never, { host, nodeId: 'g' })) as ModelResource;
       const cls = (await classify.load!(effectiveParams(classify, { model: set }) as never, { host, nodeId: 'c' })) as ModelResource;
       const before = tf.memory().numTensors;
+      const rates: number[] = [];
       for (let c = 0; c < 10; c++) {
         const grid = tf.tidy(() => (ganSample.compute!({ nodeId: 'g', inputs: {} as Record<string, Value>, params: effectiveParams(ganSample, { model: set, count: 16, seed: 40 + c, label: c }) as never, resource: gen, backend: 'wasm' }) as { image: tf.Tensor3D }).image);
         const out = tf.tidy(() => classify.compute!({ nodeId: 'c', inputs: { image: grid } as Record<string, Value>, params: effectiveParams(classify, { model: set, expected: c, threshold: 0.5 }) as never, resource: cls, backend: 'wasm' })) as unknown as { rate: number; input: tf.Tensor };
-        expect(out.rate, `class ${c}`).toBeGreaterThanOrEqual(0.75);
+        rates.push(out.rate);
         tf.dispose([grid, out.input]);
+      }
+      // mnist: every class clearly; fashion (shirts, pullovers and coats are hard even for real
+      // images: 42–56 % confident) on average and never rarely
+      const mean = rates.reduce((a, b) => a + b, 0) / rates.length;
+      if (set === 'mnist') expect(Math.min(...rates), rates.join(' ')).toBeGreaterThanOrEqual(0.75);
+      else {
+        expect(mean, rates.join(' ')).toBeGreaterThanOrEqual(0.5);
+        expect(Math.min(...rates), rates.join(' ')).toBeGreaterThanOrEqual(0.1);
       }
       expect(tf.memory().numTensors).toBe(before);
       gen.dispose?.();

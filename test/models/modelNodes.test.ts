@@ -136,11 +136,12 @@ for (const backend of testBackends) {
       expect(tf.memory().numTensors).toBe(base);
     }, 180_000);
 
-    it('gan.sample fashion: latent 64 → 28×28 gray tiles in [0, 1]; same seed → identical grid; another seed differs; no leaks', async () => {
+    it('gan.sample fashion: latent 64 + class → 28×28 gray tiles in [0, 1]; same seed → identical grid; another seed differs; no leaks', async () => {
       await useBackend(backend);
       const base = tf.memory().numTensors;
       const r = await load(ganSample, { model: 'fashion' });
-      expect(r.model.inputs[0]!.shape).toEqual([null, 64]);
+      expect(r.model.inputs[0]!.shape).toEqual([null, 74]);
+      expect(conditionalOf(r.model)).toEqual({ latent: 64, classes: 10 });
       expect(r.model.outputs[0]!.shape).toEqual([null, 28, 28, 1]);
       const a = await take(run(ganSample, r, {}, { seed: 5, count: 4, gap: 0 }).image);
       expect(a.shape).toEqual([56, 56, 1]);
