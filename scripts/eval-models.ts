@@ -24,7 +24,7 @@ import { modelsRoot, readModelFileFromDisk } from '../src/models/nodeIO';
 import type { DataSetInfo, ManifestEntry, ModelManifest } from '../src/models/manifest';
 import { SHIPPED } from '../src/models/manifest';
 import { loadLayersModelFrom } from '../src/nodes/lib/modelLoad';
-import { conditionalOf, randomLatents } from '../src/nodes/lib/modelNode';
+import { conditionalInput, conditionalOf, randomLatents } from '../src/nodes/lib/modelNode';
 import { sampleLabels } from '../src/nodes/ganSample';
 import { conditionalTable, evalConditional } from './lib/conditionalEval';
 import { cropBorder, ssimMap } from '../src/nodes/lib/ssim';
@@ -163,7 +163,7 @@ async function evalGan(gen: tfl.LayersModel, cls: tfl.LayersModel): Promise<Reco
   const probs = tf.tidy(() => {
     let z = randomLatents(SAMPLES, cond ? cond.latent : (gen.inputs[0]!.shape[1] as number), 0);
     // a class-conditional generator: the classes gan.sample draws for label −1 and seed 0
-    if (cond) z = tf.concat([z, tf.cast(tf.oneHot(tf.tensor1d(sampleLabels(SAMPLES, -1, cond.classes, 0), 'int32'), cond.classes), 'float32') as tf.Tensor2D], 1);
+    if (cond) z = conditionalInput(z, sampleLabels(SAMPLES, -1, cond.classes, 0), cond.classes);
     return cls.predict(tf.clipByValue(gen.predict(z) as tf.Tensor4D, 0, 1)) as tf.Tensor2D;
   });
   const j = await judge(probs);

@@ -9,7 +9,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { sampleLabels } from '../../src/nodes/ganSample';
-import { conditionalOf, randomLatents } from '../../src/nodes/lib/modelNode';
+import { conditionalInput, conditionalOf, randomLatents } from '../../src/nodes/lib/modelNode';
 import { loadData, type DataSet } from '../train-common';
 
 export const THRESHOLD = 0.9;
@@ -30,9 +30,7 @@ function generate(gen: tfl.LayersModel, labels: Int32Array, seed: number): tf.Te
   const cond = conditionalOf(gen);
   if (!cond) throw new Error('the generator is not class-conditional (no conditional metadata)');
   return tf.tidy(() => {
-    const z = randomLatents(labels.length, cond.latent, seed);
-    const y = tf.cast(tf.oneHot(tf.tensor1d(labels, 'int32'), cond.classes), 'float32');
-    return tf.clipByValue(gen.predict(tf.concat([z, y], 1)) as tf.Tensor4D, 0, 1);
+    return tf.clipByValue(gen.predict(conditionalInput(randomLatents(labels.length, cond.latent, seed), labels, cond.classes)) as tf.Tensor4D, 0, 1);
   });
 }
 

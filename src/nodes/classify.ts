@@ -5,11 +5,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { defineNode } from '../engine/defineNode';
 import { asImage } from './lib/image';
-import { loadModelResource, runModel, tileGrid, type ModelResource, type ShapeRule } from './lib/modelNode';
+import { loadModelResource, runModel, SHIPPED_CLASSIFIER, tileGrid, type ModelResource, type ShapeRule } from './lib/modelNode';
 import { toModelInput } from './vaeEncode';
-
-/** model.json of a shipped classifier under public/models. */
-export const SHIPPED_CLASSIFIER = (family: string): string => `${family}-classifier/model.json`;
 
 const imageToClasses: ShapeRule = {
   expected: 'one input [null, h, w, c] with c = 1 or 3 and one output [null, k] (class probabilities)',

@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { defineNode } from '../engine/defineNode';
-import { SHIPPED_GAN, asLatent, conditionalOf, LABEL_STREAM, latentDim, latentToImage, loadModelResource, modelParams, GAN_MODELS, randomLatents, runModel, tileGrid, type ModelResource } from './lib/modelNode';
+import { SHIPPED_GAN, asLatent, conditionalInput, conditionalOf, LABEL_STREAM, latentDim, latentToImage, loadModelResource, modelParams, GAN_MODELS, randomLatents, runModel, tileGrid, type ModelResource } from './lib/modelNode';
 import { uniformArray } from './lib/random';
 
 /** The class of each of `count` samples: `label`, or for −1 one drawn per sample from the seed. */
@@ -45,7 +45,7 @@ export const ganSample = defineNode({
     let input: tf.Tensor2D = z;
     if (cond) {
       const labels = sampleLabels(z.shape[0], params.label, cond.classes, params.seed);
-      input = tf.concat([z, tf.cast(tf.oneHot(tf.tensor1d(labels, 'int32'), cond.classes), 'float32') as tf.Tensor2D], 1);
+      input = conditionalInput(z, labels, cond.classes);
     }
     const images = tf.clipByValue(runModel(r.model, input)[0]!, 0, 1) as tf.Tensor4D;
     return { image: tileGrid(images, params.columns, params.gap) };

@@ -137,6 +137,11 @@ export function conditionalOf(model: tfl.LayersModel): { latent: number; classes
   return latent > 0 && classes > 1 && latent + classes === model.inputs[0]!.shape[1] ? { latent, classes } : null;
 }
 
+/** A conditional generator's input: latents [n, d] with the one-hot of each sample's class appended. */
+export function conditionalInput(z: tf.Tensor2D, labels: Int32Array, classes: number): tf.Tensor2D {
+  return tf.concat([z, tf.cast(tf.oneHot(tf.tensor1d(labels, 'int32'), classes), 'float32') as tf.Tensor2D], 1);
+}
+
 /** PRNG stream of the classes gan.sample draws for label −1. */
 export const LABEL_STREAM = 17;
 
@@ -190,3 +195,4 @@ export function randomLatents(count: number, dim: number, seed: number): tf.Tens
 export const SHIPPED_GAN = (family: string): string => `${family}-gan/generator/model.json`;
 export const SHIPPED_VAE_ENCODER = (family: string): string => `${family}-vae/encoder/model.json`;
 export const SHIPPED_VAE_DECODER = (family: string): string => `${family}-vae/decoder/model.json`;
+export const SHIPPED_CLASSIFIER = (family: string): string => `${family}-classifier/model.json`;
