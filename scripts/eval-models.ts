@@ -29,6 +29,9 @@ import { sampleLabels } from '../src/nodes/ganSample';
 import { conditionalTable, evalConditional } from './lib/conditionalEval';
 import { cropBorder, ssimMap } from '../src/nodes/lib/ssim';
 import { batchOf, loadData, parseArgs, type DataSet } from './train-common';
+import { createNodeHost } from '../src/cli/host';
+import { SHIPPED_INPAINT_GAN } from '../src/nodes/inpaint';
+import { evalInpaint, inpaintTable } from './lib/inpaintEval';
 
 const args = parseArgs();
 const SAMPLES = Number(args.samples ?? 1000);
@@ -288,7 +291,27 @@ async function main(): Promise<void> {
         [`${set}-gan`, 'Inception-style score', String(e.inceptionScore), ''],
       );
     }
-    for (const m of [cls, enc, dec, gen]) m?.dispose();
+    const inpainter = await load(SHIPPED_INPAINT_GAN(set));
+    if (inpainter && cls) {
+      const f = await evalInpaint(cls, createNodeHost({ baseDir: process.cwd(), maxImageSide: 8192 }), 500);
+      console.log(`\n${inpaintTable(f)}\n`);
+      const info = trainInfo(`${set}-inpaint-gan`);
+      models.push(
+        entry(
+          `${set}-inpaint-gan`,
+          'inpainter',
+          set,
+          `context encoder (inpaint method gan): (digit with holes at 0, mask) → e0 conv3×3(w)-d1 conv4×4/2(2w)-d2 conv4×4/2(4w)-b1, b2 conv3×3(4w)-up-u1 conv3×3(2w)-concat d1-conv3×3(2w)-up-u2 conv3×3(w)-concat e0-conv3×3(w)-conv3×3(1, sigmoid), w = ${Number(info.width ?? 16)}; loss mean squared error on the hole + ${Number(info.adv ?? 0)} × hinge adversarial (spectral-norm discriminator)`,
+          { generator: { path: SHIPPED_INPAINT_GAN(set), model: inpainter } },
+          info,
+          f as unknown as ManifestEntry['evaluation'],
+        ),
+      );
+      const sq = f.masks.square;
+      const bestInterp = Math.max(...['telea', 'navierStokes', 'biharmonic'].map((m) => sq.methods[m]!.recognition));
+      table.push([`${set}-inpaint-gan`, 'recognition, 10×10 square holes: gan / best interpolation', `${sq.methods.gan!.recognition} / ${bestInterp}`, target('gan > interpolation')]);
+    }
+    for (const m of [cls, enc, dec, gen, inpainter]) m?.dispose();
   }
   // Merge: entries and data sets of other models (e.g. the restoration models) are kept.
   const file = path.join(root, 'manifest.json');
@@ -299,7 +322,7 @@ async function main(): Promise<void> {
     format: 'pixel-loom.models',
     version: 1,
     dataSets: { ...Object.fromEntries(Object.entries(old?.dataSets ?? {}).filter(([k]) => !ownSets.has(k))), ...dataSets },
-    models: [...models, ...(old?.models ?? []).filter((m) => !mine.has(m.name) && !/^(mnist|fashion)-(vae|gan|classifier)$/.test(m.name))],
+    models: [...models, ...(old?.models ?? []).filter((m) => !mine.has(m.name) && !/^(mnist|fashion)-(vae|gan|classifier|inpaint-gan)$/.test(m.name))],
   };
   writeFileSync(file, JSON.stringify(manifest, null, 2) + '\n');
   const w = table[0]!.map((_, c) => Math.max(...table.map((r) => r[c]!.length)));

@@ -13,14 +13,14 @@ streamA() {
   $T scripts/train-classifier.ts --data mnist --steps 3000 > tmp/train-classifier-mnist.log 2>&1
   # the class-conditional MNIST GAN: PyTorch on the CPU (Debian python3-torch), exported to tfjs
   /usr/bin/python3 scripts/train_cgan.py --data mnist --steps 4000 > tmp/train-cgan-mnist.log 2>&1
-  $T scripts/export-cgan.ts --data mnist >> tmp/train-cgan-mnist.log 2>&1
+  $T scripts/export-torch.ts --kind cgan --data mnist >> tmp/train-cgan-mnist.log 2>&1
   $T scripts/train-vae.ts --data fashion --steps 2500 > tmp/train-vae-fashion.log 2>&1
 }
 streamB() {
   $T scripts/train-vae.ts --data mnist --steps 2996 > tmp/train-vae-mnist.log 2>&1
   $T scripts/train-classifier.ts --data fashion --steps 3000 > tmp/train-classifier-fashion.log 2>&1
   /usr/bin/python3 scripts/train_cgan.py --data fashion --steps 4000 --threads 1 > tmp/train-cgan-fashion.log 2>&1
-  $T scripts/export-cgan.ts --data fashion >> tmp/train-cgan-fashion.log 2>&1
+  $T scripts/export-torch.ts --kind cgan --data fashion >> tmp/train-cgan-fashion.log 2>&1
 }
 mkdir -p tmp
 case "${1:-all}" in

@@ -212,3 +212,29 @@ export function ganDiscriminator(width = 32, arch: 1 | 2 = 1): tfl.LayersModel {
   const out = tfl.layers.dense({ units: 1, name: 'logit' }).apply(h) as tfl.SymbolicTensor;
   return tfl.model({ inputs: x, outputs: out, name: 'gan_discriminator' });
 }
+
+/**
+ * The inpainting generator of `inpaint` method "gan" (scripts/train_inpaint_gan.py trains it
+ * with PyTorch, layer for layer): [28, 28, 2] (digit with the hole set to 0, mask) → [28, 28, 1]
+ * in [0, 1]; e0 conv3×3(w) → d1 conv4×4/2(2w) → d2 conv4×4/2(4w) → b1, b2 conv3×3(4w) → up×2 →
+ * u1 conv3×3(2w) → concat d1 → u1b conv3×3(2w) → up×2 → u2 conv3×3(w) → concat e0 → u2b
+ * conv3×3(w) → fill conv3×3(1, sigmoid), ReLU elsewhere.
+ */
+export function inpaintGenerator(width = 16): tfl.LayersModel {
+  const x = tfl.input({ shape: [28, 28, 2], name: 'damaged_and_mask' });
+  const conv = (filters: number, name: string, kernelSize = 3, strides = 1, activation: 'relu' | 'sigmoid' = 'relu') =>
+    tfl.layers.conv2d({ filters, kernelSize, strides, padding: 'same', activation, name });
+  const up = (name: string) => tfl.layers.upSampling2d({ size: [2, 2], name });
+  const cat = (name: string) => tfl.layers.concatenate({ name });
+  const e0 = conv(width, 'e0').apply(x) as tfl.SymbolicTensor;
+  const d1 = conv(2 * width, 'd1', 4, 2).apply(e0) as tfl.SymbolicTensor;
+  let h = conv(4 * width, 'd2', 4, 2).apply(d1) as tfl.SymbolicTensor;
+  h = conv(4 * width, 'b1').apply(h) as tfl.SymbolicTensor;
+  h = conv(4 * width, 'b2').apply(h) as tfl.SymbolicTensor;
+  h = conv(2 * width, 'u1').apply(up('up1').apply(h)) as tfl.SymbolicTensor;
+  h = conv(2 * width, 'u1b').apply(cat('skip1').apply([h, d1])) as tfl.SymbolicTensor;
+  h = conv(width, 'u2').apply(up('up2').apply(h)) as tfl.SymbolicTensor;
+  h = conv(width, 'u2b').apply(cat('skip0').apply([h, e0])) as tfl.SymbolicTensor;
+  const out = conv(1, 'fill', 3, 1, 'sigmoid').apply(h) as tfl.SymbolicTensor;
+  return tfl.model({ inputs: x, outputs: out, name: 'inpaint_generator' });
+}

@@ -12,7 +12,7 @@ Needs Debian's python3-torch and the data prepared by `npx tsx scripts/data/prep
                  shipped), which the export test compares with the tfjs model within 1e-4
   train-log.csv  step, dLoss, gLoss, seconds
   train-info.json
-Then `npx tsx scripts/export-cgan.ts --data mnist --from tmp/cgan/mnist` writes the tfjs model to
+Then `npx tsx scripts/export-torch.ts --kind cgan --data mnist --from tmp/cgan/mnist` writes the tfjs model to
 public/models/<data>-gan/generator/.
 
 What the literature recommends for a class-conditional GAN, kept small for a CPU:
@@ -26,7 +26,12 @@ What the literature recommends for a class-conditional GAN, kept small for a CPU
   discriminator);
 - hinge loss, Adam (2e-4, β = 0, 0.9), one D and one G step per batch;
 - an exponential moving average of the generator's weights and batch-norm statistics
-  (Yazıcı et al. 2019), which is what is shipped.
+  (Yazıcı et al. 2019), which is what is shipped;
+- optionally (--ac W > 0) an auxiliary classifier on the discriminator's features (AC-GAN, Odena
+  et al. 2017): the discriminator also learns the class of real images (cross-entropy, weight W),
+  the generator is rewarded when its samples are classified as the class asked for (weight W).
+  It makes classes that look alike (Fashion-MNIST's shirt, pullover, coat) distinct; trained
+  on real labels only, so the discriminator's classifier never learns from generated images.
 """
 import argparse
 import json
@@ -52,6 +57,7 @@ def parse():
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--lr", type=float, default=2e-4)
     p.add_argument("--ema", type=float, default=0.999)
+    p.add_argument("--ac", type=float, default=0.0)
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--out", default=None)
     return p.parse_args()
@@ -84,7 +90,7 @@ class Generator(nn.Module):
 
 
 class Discriminator(nn.Module):
-    def __init__(self, w):
+    def __init__(self, w, aux=False):
         super().__init__()
         sn = nn.utils.spectral_norm
         self.c1 = sn(nn.Conv2d(1, w, 4, 2, 1))
@@ -93,13 +99,18 @@ class Discriminator(nn.Module):
         self.fc = sn(nn.Linear(4 * w * 7 * 7, 256))
         self.out = sn(nn.Linear(256, 1))
         self.embed = sn(nn.Embedding(CLASSES, 256))
+        # created only when used, so runs without it draw the same random numbers as before
+        self.aux = sn(nn.Linear(256, CLASSES)) if aux else None
 
-    def forward(self, x, y):
+    def forward(self, x, y, with_class=False):
         h = F.leaky_relu(self.c1(x * 2 - 1), 0.2)
         h = F.leaky_relu(self.c2(h), 0.2)
         h = F.leaky_relu(self.c3(h), 0.2)
         h = F.leaky_relu(self.fc(h.flatten(1)), 0.2)
-        return self.out(h).squeeze(1) + (self.embed(y) * h).sum(1)
+        d = self.out(h).squeeze(1) + (self.embed(y) * h).sum(1)
+        if not with_class:
+            return d
+        return d, (self.aux(h) if self.aux is not None else None)
 
 
 def load(data, split):
@@ -137,7 +148,7 @@ def main():
     torch.set_num_threads(a.threads)
     x_all, y_all = load(a.data, "train")
     n = len(y_all)
-    G, D = Generator(a.width), Discriminator(a.dwidth)
+    G, D = Generator(a.width), Discriminator(a.dwidth, a.ac > 0)
     E = Generator(a.width)
     E.load_state_dict(G.state_dict())
     E.eval()
@@ -154,13 +165,19 @@ def main():
         yf = torch.randint(0, CLASSES, (a.batch,))
         with torch.no_grad():
             fake = G(torch.cat([z, onehot(yf)], 1))
-        d_loss = F.relu(1 - D(x, y)).mean() + F.relu(1 + D(fake, yf)).mean()
+        d_real, c_real = D(x, y, True)
+        d_loss = F.relu(1 - d_real).mean() + F.relu(1 + D(fake, yf)).mean()
+        if a.ac > 0:
+            d_loss = d_loss + a.ac * F.cross_entropy(c_real, y)
         dopt.zero_grad()
         d_loss.backward()
         dopt.step()
         z = torch.randn(a.batch, LATENT)
         yf = torch.randint(0, CLASSES, (a.batch,))
-        g_loss = -D(G(torch.cat([z, onehot(yf)], 1)), yf).mean()
+        d_fake, c_fake = D(G(torch.cat([z, onehot(yf)], 1)), yf, True)
+        g_loss = -d_fake.mean()
+        if a.ac > 0:
+            g_loss = g_loss + a.ac * F.cross_entropy(c_fake, yf)
         gopt.zero_grad()
         g_loss.backward()
         gopt.step()
@@ -195,10 +212,10 @@ def main():
         img = E(torch.cat([zf, onehot(yf)], 1)).permute(0, 2, 3, 1)  # NHWC
     json.dump({"inputs": torch.cat([zf, onehot(yf)], 1).tolist(), "outputs": img.flatten(1).tolist()}, open(os.path.join(out, "fixture.json"), "w"))
     info = {
-        "command": f"/usr/bin/python3 scripts/train_cgan.py --data {a.data} --steps {a.steps} --batch {a.batch} --width {a.width} --dwidth {a.dwidth} --seed {a.seed} --lr {a.lr} --ema {a.ema}",
-        "steps": a.steps, "batch": a.batch, "width": a.width, "dwidth": a.dwidth, "seed": a.seed, "lr": a.lr, "ema": a.ema,
+        "command": f"/usr/bin/python3 scripts/train_cgan.py --data {a.data} --steps {a.steps} --batch {a.batch} --width {a.width} --dwidth {a.dwidth} --seed {a.seed} --lr {a.lr} --ema {a.ema}" + (f" --ac {a.ac}" if a.ac > 0 else ""),
+        "steps": a.steps, "batch": a.batch, "width": a.width, "dwidth": a.dwidth, "seed": a.seed, "lr": a.lr, "ema": a.ema, "ac": a.ac,
         "seconds": round(seconds), "backend": f"PyTorch {torch.__version__} (CPU, {a.threads} threads)",
-        "loss": "hinge; D: spectral norm + class projection; G: one-hot class concatenated to the latent; EMA generator shipped",
+        "loss": "hinge; D: spectral norm + class projection" + (f" + auxiliary classifier (AC-GAN, weight {a.ac}, real labels only)" if a.ac > 0 else "") + "; G: one-hot class concatenated to the latent; EMA generator shipped",
     }
     json.dump(info, open(os.path.join(out, "train-info.json"), "w"), indent=2)
     print(f"done: {a.steps} steps in {seconds:.0f} s → {out}")

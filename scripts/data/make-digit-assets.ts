@@ -27,3 +27,22 @@ for (const [set, i] of PICK) {
   writeFileSync(file, encodePng(px, 28, 28, 1));
   console.log(file);
 }
+
+// A 4×4 sheet (112×112, 28 px tiles without gaps) of the first 16 held-out test digits of
+// class 5: the input of the restore-digits example graph (inpaint method gan fills grids of
+// 28×28 tiles; classify's expected class is 5 for every tile).
+{
+  const d = loadData('mnist', 'test');
+  const sheet = new Array<number>(112 * 112).fill(0);
+  let k = 0;
+  for (let i = 0; i < d.count && k < 16; i++) {
+    if (d.labels[i] !== 5) continue;
+    const y0 = Math.floor(k / 4) * 28;
+    const x0 = (k % 4) * 28;
+    for (let y = 0; y < 28; y++) for (let x = 0; x < 28; x++) sheet[(y0 + y) * 112 + x0 + x] = d.images[i * 784 + y * 28 + x]! / 255;
+    k++;
+  }
+  const file = 'graphs/assets/mnist-test-sheet-label5.png';
+  writeFileSync(file, encodePng(sheet, 112, 112, 1));
+  console.log(file);
+}

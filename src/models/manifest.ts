@@ -4,7 +4,7 @@
  * `npm run eval:models` (evaluation figures); read by the editor / docs.
  */
 
-export type ModelKind = 'vae' | 'gan' | 'classifier';
+export type ModelKind = 'vae' | 'gan' | 'classifier' | 'denoiser' | 'inpainter';
 
 export interface DataSetInfo {
   readonly name: string;

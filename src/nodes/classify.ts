@@ -16,23 +16,30 @@ const imageToClasses: ShapeRule = {
 /**
  * The tiles of `img` when it is a grid of th×tw tiles with `gap` px between them (gan.sample's
  * tiling; a single th×tw image is a grid of one), else null. Trailing all-zero tiles — the
- * filler of an incomplete last row — are left out.
+ * filler of an incomplete last row — are left out (never the first). Owned by the caller.
  */
-export function gridTiles(img: tf.Tensor3D, th: number, tw: number, gap: number): tf.Tensor4D | null {
+export async function gridTiles(img: tf.Tensor3D, th: number, tw: number, gap: number): Promise<tf.Tensor4D | null> {
   const [h, w, c] = img.shape;
   if ((h + gap) % (th + gap) !== 0 || (w + gap) % (tw + gap) !== 0) return null;
   const rows = (h + gap) / (th + gap);
   const cols = (w + gap) / (tw + gap);
-  const tiles: tf.Tensor3D[] = [];
-  for (let r = 0; r < rows; r++) {
-    for (let q = 0; q < cols; q++) tiles.push(tf.slice(img, [r * (th + gap), q * (tw + gap), 0], [th, tw, c]));
-  }
-  const batch = tf.stack(tiles) as tf.Tensor4D;
-  // leave out trailing blank tiles (never the first)
-  const maxima = tf.max(tf.reshape(batch, [tiles.length, -1]), 1).dataSync();
-  let n = tiles.length;
+  const [batch, peaks] = tf.tidy(() => {
+    const tiles: tf.Tensor3D[] = [];
+    for (let r = 0; r < rows; r++) {
+      for (let q = 0; q < cols; q++) tiles.push(tf.slice(img, [r * (th + gap), q * (tw + gap), 0], [th, tw, c]));
+    }
+    const b = tf.stack(tiles) as tf.Tensor4D;
+    return [b, tf.max(tf.reshape(b, [tiles.length, -1]), 1)] as const;
+  });
+  // read back asynchronously: webgpu's synchronous read needs a canvas
+  const maxima = await peaks.data();
+  peaks.dispose();
+  let n = rows * cols;
   while (n > 1 && maxima[n - 1] === 0) n--;
-  return n === tiles.length ? batch : tf.slice(batch, [0, 0, 0, 0], [n, th, tw, c]);
+  if (n === rows * cols) return batch;
+  const trimmed = tf.slice(batch, [0, 0, 0, 0], [n, th, tw, c]);
+  batch.dispose();
+  return trimmed;
 }
 
 export const classify = defineNode({
@@ -57,17 +64,30 @@ export const classify = defineNode({
   },
   loadParams: ['model'],
   load: (params, ctx) => loadModelResource({ model: params.model, modelUrl: '' }, SHIPPED_CLASSIFIER, imageToClasses, ctx),
-  compute({ inputs, params, resource }) {
+  // async: the labels are read back with data() (webgpu's synchronous read needs a canvas)
+  async computeAsync({ inputs, params, resource }) {
     const r = resource as ModelResource;
     const [, th, tw, tc] = r.model.inputs[0]!.shape as number[];
     const img = asImage(inputs.image);
-    const grid = gridTiles(img, th!, tw!, params.gap);
-    const x = grid ? (tf.concat(tf.unstack(grid).map((t) => toModelInput(t as tf.Tensor3D, th!, tw!, tc!)), 0) as tf.Tensor4D) : toModelInput(img, th!, tw!, tc!);
-    const probs = runModel(r.model, x)[0]! as tf.Tensor2D;
-    const best = tf.max(probs, 1).dataSync();
-    const labels = tf.argMax(probs, 1).dataSync();
+    const grid = await gridTiles(img, th!, tw!, params.gap);
+    const [input, best, labels] = tf.tidy(() => {
+      const x = grid ? (tf.concat(tf.unstack(grid).map((t) => toModelInput(t as tf.Tensor3D, th!, tw!, tc!)), 0) as tf.Tensor4D) : toModelInput(img, th!, tw!, tc!);
+      const probs = runModel(r.model, x)[0]! as tf.Tensor2D;
+      return [tileGrid(x, 0, params.gap), tf.max(probs, 1), tf.argMax(probs, 1)] as const;
+    });
+    grid?.dispose();
+    let b: Float32Array;
+    let l: Int32Array;
+    try {
+      [b, l] = (await Promise.all([best.data(), labels.data()])) as [Float32Array, Int32Array];
+    } catch (e) {
+      input.dispose();
+      throw e;
+    } finally {
+      tf.dispose([best, labels]);
+    }
     let hits = 0;
-    for (let i = 0; i < labels.length; i++) if ((params.expected < 0 || labels[i] === params.expected) && best[i]! >= params.threshold) hits++;
-    return { label: labels[0]!, confidence: best[0]!, rate: hits / labels.length, input: tileGrid(x, 0, params.gap) };
+    for (let i = 0; i < l.length; i++) if ((params.expected < 0 || l[i] === params.expected) && b[i]! >= params.threshold) hits++;
+    return { label: l[0]!, confidence: b[0]!, rate: hits / l.length, input };
   },
 });

@@ -1,6 +1,6 @@
 /**
  * The shipped class-conditional generators (scripts/train_cgan.py in PyTorch, exported by
- * scripts/export-cgan.ts): the tfjs model gives PyTorch's outputs for the fixture inputs within
+ * scripts/export-torch.ts): the tfjs model gives PyTorch's outputs for the fixture inputs within
  * 1e-4, and gan.sample's label is honoured — the shipped classifier (trained separately)
  * labels most samples asked for class c as c.
  */
@@ -43,7 +43,7 @@ for (const set of ['mnist', 'fashion'] as const) {
       const rates: number[] = [];
       for (let c = 0; c < 10; c++) {
         const grid = tf.tidy(() => (ganSample.compute!({ nodeId: 'g', inputs: {} as Record<string, Value>, params: effectiveParams(ganSample, { model: set, count: 16, seed: 40 + c, label: c }) as never, resource: gen, backend: 'wasm' }) as { image: tf.Tensor3D }).image);
-        const out = tf.tidy(() => classify.compute!({ nodeId: 'c', inputs: { image: grid } as Record<string, Value>, params: effectiveParams(classify, { model: set, expected: c, threshold: 0.5 }) as never, resource: cls, backend: 'wasm' })) as unknown as { rate: number; input: tf.Tensor };
+        const out = (await classify.computeAsync!({ nodeId: 'c', inputs: { image: grid } as Record<string, Value>, params: effectiveParams(classify, { model: set, expected: c, threshold: 0.5 }) as never, resource: cls, backend: 'wasm', signal: new AbortController().signal })) as unknown as { rate: number; input: tf.Tensor };
         rates.push(out.rate);
         tf.dispose([grid, out.input]);
       }

@@ -36,9 +36,9 @@ interface Out {
   input: tf.Tensor3D;
 }
 
-function run(image: tf.Tensor3D, params: Record<string, unknown>): Out {
+async function run(image: tf.Tensor3D, params: Record<string, unknown>): Promise<Out> {
   const model = (params.model as string) ?? 'mnist';
-  return tf.tidy(() => classify.compute!({ nodeId: 'c', inputs: { image } as Record<string, Value>, params: effectiveParams(classify, params) as never, resource: models[model]!, backend: tf.getBackend() })) as unknown as Out;
+  return (await classify.computeAsync!({ nodeId: 'c', inputs: { image } as Record<string, Value>, params: effectiveParams(classify, params) as never, resource: models[model]!, backend: tf.getBackend(), signal: new AbortController().signal })) as unknown as Out;
 }
 
 function grid(images: Float32Array[], gap = 2, columns = 0): tf.Tensor3D {
@@ -47,7 +47,7 @@ function grid(images: Float32Array[], gap = 2, columns = 0): tf.Tensor3D {
 
 describe('classify (shipped classifiers, real test images)', () => {
   for (const set of ['mnist', 'fashion'] as const) {
-    it(`${set}: every class — the first test image's label, and the rate of a 4×4 grid of that class`, () => {
+    it(`${set}: every class — the first test image's label, and the rate of a 4×4 grid of that class`, async () => {
       // the shipped classifiers: mnist 98.9 % accurate, 96.7 % confident (≥ 0.9) on real digits; fashion 91.2 %, 74.3 %
       const [minRate, minFirst] = set === 'mnist' ? [0.75, 9] : [0.3, 7];
       let firstRight = 0;
@@ -55,17 +55,17 @@ describe('classify (shipped classifiers, real test images)', () => {
       for (let c = 0; c < 10; c++) {
         const imgs = testImages(set, c, 16);
         const one = tf.tensor3d(imgs[0]!, [28, 28, 1]);
-        const single = run(one, { model: set, expected: c });
+        const single = await run(one, { model: set, expected: c });
         if (single.label === c) firstRight++;
         expect(single.confidence).toBeGreaterThan(0);
         expect(single.confidence).toBeLessThanOrEqual(1);
         expect(single.rate === 0 || single.rate === 1).toBe(true);
         const g = grid(imgs);
-        const many = run(g, { model: set, expected: c, threshold: set === 'mnist' ? 0.9 : 0.5 });
+        const many = await run(g, { model: set, expected: c, threshold: set === 'mnist' ? 0.9 : 0.5 });
         expect(many.rate, `${set} class ${c}`).toBeGreaterThanOrEqual(minRate);
         expect(many.input.shape).toEqual([4 * 30 - 2, 4 * 30 - 2, 1]);
         // asking for another class: few tiles count
-        const wrong = run(g, { model: set, expected: (c + 5) % 10, threshold: 0.9 });
+        const wrong = await run(g, { model: set, expected: (c + 5) % 10, threshold: 0.9 });
         expect(wrong.rate).toBeLessThan(0.2);
         tf.dispose([one, g, single.input, many.input, wrong.input]);
       }
@@ -74,12 +74,12 @@ describe('classify (shipped classifiers, real test images)', () => {
     }, 60_000);
   }
 
-  it('rate counts tiles with confidence ≥ threshold: 0 at threshold 1, any class at expected −1', () => {
+  it('rate counts tiles with confidence ≥ threshold: 0 at threshold 1, any class at expected −1', async () => {
     const imgs = [0, 1, 2, 3, 4, 5].map((c) => testImages('mnist', c, 1)[0]!);
     const g = grid(imgs, 2, 3);
-    const strict = run(g, { threshold: 1 });
-    const any = run(g, { expected: -1, threshold: 0 });
-    const three = run(g, { expected: 3, threshold: 0 });
+    const strict = await run(g, { threshold: 1 });
+    const any = await run(g, { expected: -1, threshold: 0 });
+    const three = await run(g, { expected: 3, threshold: 0 });
     expect(strict.rate).toBeLessThan(1);
     expect(any.rate).toBe(1);
     expect(three.rate).toBeCloseTo(1 / 6, 6);
@@ -87,22 +87,22 @@ describe('classify (shipped classifiers, real test images)', () => {
     tf.dispose([g, strict.input, any.input, three.input]);
   });
 
-  it('blank trailing tiles of an incomplete grid (gan.sample with 5 samples) are not counted', () => {
+  it('blank trailing tiles of an incomplete grid (gan.sample with 5 samples) are not counted', async () => {
     const imgs = testImages('mnist', 7, 5);
     const g = grid(imgs); // 3 columns × 2 rows: the last tile is blank
     expect(g.shape).toEqual([58, 88, 1]);
-    const out = run(g, { expected: 7, threshold: 0 });
+    const out = await run(g, { expected: 7, threshold: 0 });
     expect(out.rate).toBe(1); // 5 of 5 (a counted blank tile would make it at most 5/6)
     const blankFirst = grid([new Float32Array(784), ...imgs.slice(0, 2)], 2, 3);
-    const b = run(blankFirst, { expected: 7, threshold: 0 });
+    const b = await run(blankFirst, { expected: 7, threshold: 0 });
     expect(b.rate).toBeCloseTo(2 / 3, 6); // a blank tile that is not trailing counts
     tf.dispose([g, out.input, blankFirst, b.input]);
   });
 
-  it('another size or channel count is converted as one image (gray luma, bilinear), as vae.encode does', () => {
+  it('another size or channel count is converted as one image (gray luma, bilinear), as vae.encode does', async () => {
     const digit = tf.tensor3d(testImages('mnist', 4, 1)[0]!, [28, 28, 1]);
     const big = tf.tidy(() => tf.tile(tf.image.resizeBilinear(digit, [56, 56], false, true), [1, 1, 3])) as tf.Tensor3D;
-    const out = run(big, {});
+    const out = await run(big, {});
     expect(out.input.shape).toEqual([28, 28, 1]);
     expect(out.label).toBe(4);
     tf.dispose([digit, big, out.input]);
@@ -110,11 +110,11 @@ describe('classify (shipped classifiers, real test images)', () => {
 
   it('the same input gives the same figures on cpu and wasm', async () => {
     const g = grid([1, 2, 3, 4].map((c) => testImages('mnist', c, 1)[0]!));
-    const a = run(g, { expected: -1, threshold: 0.9 });
+    const a = await run(g, { expected: -1, threshold: 0.9 });
     const data = await g.data();
     await useBackend('cpu');
     const g2 = tf.tensor3d(data as Float32Array, g.shape);
-    const b = run(g2, { expected: -1, threshold: 0.9 });
+    const b = await run(g2, { expected: -1, threshold: 0.9 });
     expect(b.label).toBe(a.label);
     expect(b.rate).toBe(a.rate);
     expect(Math.abs(b.confidence - a.confidence)).toBeLessThan(1e-4);

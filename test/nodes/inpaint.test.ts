@@ -44,6 +44,9 @@ const LEARNED_TOL = { constant: 5e-5 };
  */
 const SCATTERED_TOL: Record<string, number> = { telea: 0.01, navierStokes: 0.006, biharmonic: 0.0005, learned: 0.015 };
 
+/** Methods for images of any size and content; gan (28×28 digits) is tested in test/models/inpaintGan.test.ts. */
+const ANY_SIZE = INPAINT_METHODS.filter((m) => m !== 'gan');
+
 function holeStats(out: Float32Array, c: number, hole: number[], expected: number[]): { mean: number; max: number } {
   let k = 0;
   let sum = 0;
@@ -74,7 +77,7 @@ for (const backend of testBackends) {
       baseline = tf.memory().numTensors;
     });
 
-    for (const method of INPAINT_METHODS) {
+    for (const method of ANY_SIZE) {
       it(`${method}: a constant image with holes is filled with the constant (gray and RGBA)`, async () => {
         const gray = image(20, 24, 1, () => 0.3);
         const rgba = image(20, 24, 4, (_y, _x, ch) => [0.1, 0.5, 0.9, 0.75][ch]!);
@@ -184,7 +187,7 @@ for (const backend of testBackends) {
       const mask = maskOf(128, 128, () => rng.nextFloat() < 0.1);
       const truth = (await img.data()) as Float32Array;
       const hole = await mask.data();
-      for (const method of INPAINT_METHODS) {
+      for (const method of ANY_SIZE) {
         const out = await runOut(inpaint, { image: img, mask }, { method, radius: 3 });
         // A smooth image with isolated holes: every method lands close to the truth.
         let err = 0;
