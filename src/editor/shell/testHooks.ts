@@ -1,0 +1,72 @@
+/**
+ * `window.__pixelLoom`: what the end-to-end tests and `npm run bench:editor` read and drive
+ * (the open document, idle, the backend, loading a document, the library, long tasks).
+ */
+import type { GraphDocument } from '../../engine/format';
+import type { BackendInfo } from '../../engine/protocol';
+import type { NodeCatalogEntry } from '../../engine/registry';
+import type { GraphSummary } from '../../storage/library';
+import type { SaveState } from '../state/autosave';
+import type { EngineSession } from './engine';
+import type { LibrarySession } from './library';
+import type { EditorSession } from './session';
+
+export interface PixelLoomHooks {
+  document(): GraphDocument | null;
+  idle(): Promise<void>;
+  readonly catalog: readonly NodeCatalogEntry[];
+  backend(): BackendInfo | null;
+  /** Replaces the open graph's content with `doc` (an edit: it is autosaved). */
+  loadDocument(doc: unknown): Promise<void>;
+  events: number[];
+  ready(): Promise<void>;
+  /** The library id of the open graph. */
+  graphId(): string | null;
+  /** The save-status chip's state: saved | saving | unsaved | conflict | error. */
+  saveState(): SaveState;
+  /** Saves pending edits now; resolves when no save is in flight. */
+  flush(): Promise<void>;
+  /** The library's graphs (not in the trash), newest first. */
+  library(): Promise<GraphSummary[]>;
+}
+
+export function createTestHooks(s: EditorSession, engine: EngineSession, lib: LibrarySession): PixelLoomHooks {
+  return {
+    document: () => s.core.value?.document() ?? null,
+    idle: async () => {
+      await s.ready;
+      await s.scheduler?.idle();
+    },
+    get catalog() {
+      return s.catalog.value;
+    },
+    backend: () => s.run.global.backend,
+    loadDocument: async (doc) => {
+      await s.ready;
+      await engine.sendAssets(doc);
+      await engine.loadDocument(doc, `${location.origin}/`);
+    },
+    events: s.longTasks,
+    ready: () => s.ready,
+    graphId: () => s.current.id,
+    saveState: () => lib.saveChip.value.state,
+    flush: async () => {
+      await s.ready;
+      await lib.autosave.flush();
+    },
+    library: () => s.library.list(),
+  };
+}
+
+/** Records main-thread long tasks into `into`; returns the function that stops recording. */
+export function observeLongTasks(into: number[]): () => void {
+  try {
+    const observer = new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) into.push(entry.duration);
+    });
+    observer.observe({ type: 'longtask', buffered: true });
+    return () => observer.disconnect();
+  } catch {
+    return () => undefined;
+  }
+}
