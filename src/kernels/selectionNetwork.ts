@@ -2,7 +2,7 @@
  * Selection networks: a fixed sequence of elementwise min/max ops that picks the element of
  * a given rank out of n inputs. Applied to n shifted views of an image, this computes a
  * rank filter (median) with elementwise min/max only: tensor ops (src/nodes/lib/selectNetwork.ts),
- * WebAssembly SIMD (scripts/kernels/gen-median.ts) and WGSL (webgpu/median.ts) all run these.
+ * WebAssembly SIMD (scripts/tools/gen-median.ts) and WGSL (webgpu/median.ts) all run these.
  *
  * Construction: Batcher's odd–even merge sort on the next power of two (the padding wires
  * hold +∞ and are tracked symbolically on the host, so they cost nothing), then every op

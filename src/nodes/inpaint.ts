@@ -12,10 +12,10 @@ import { INPAINT_NET_MODEL, loadShippedNet, type NetResource, NO_NET, runInpaint
 export const INPAINT_METHODS = ['telea', 'navierStokes', 'biharmonic', 'learned', 'gan'] as const;
 export type InpaintMethod = (typeof INPAINT_METHODS)[number];
 
-/** Radius of the Telea fill that the learned method corrects (as in scripts/train-inpainter.ts). */
+/** Radius of the Telea fill that the learned method corrects (as in scripts/training/train-inpainter.ts). */
 export const LEARNED_BASE_RADIUS = 5;
 
-/** Shipped inpainting generators of method "gan" (scripts/train_inpaint_gan.py). */
+/** Shipped inpainting generators of method "gan" (scripts/training/train_inpaint_gan.py). */
 export const INPAINT_GAN_MODELS = ['mnist'] as const;
 export const SHIPPED_INPAINT_GAN = (family: string): string => `${family}-inpaint-gan/generator/model.json`;
 
@@ -109,7 +109,7 @@ export const inpaint = defineNode({
   title: 'Inpaint',
   category: 'Restore',
   description:
-    'Fills the holes of the mask (pixels above 0.5) from the rest of the image; every other pixel is returned exactly unchanged. telea: fast marching, Telea (2004), as OpenCV INPAINT_TELEA. navierStokes: OpenCV INPAINT_NS (fast marching with weights along isophotes, after Bertalmio et al. 2001). biharmonic: solves the biharmonic equation on the hole, as scikit-image inpaint_biharmonic. learned: a small U-Net trained here (scripts/train-inpainter.ts) on photos with random masks corrects a Telea fill (radius 5), invariant to brightness and contrast; colour channels one at a time; any size. gan: a context-encoder generator trained here with a reconstruction and an adversarial loss (scripts/train_inpaint_gan.py) redraws the hole from the rest of the image; model mnist is for 28×28 handwritten digits, light on dark — one digit, or a sheet of them in 28 px tiles without gaps, each tile filled on its own; other sizes are refused; colour images are seen as gray (BT.601 luma) and the gray fill goes to every colour channel (alpha 1 in the holes). radius is used by telea and navierStokes only; model by gan only. All channels, alpha included, are filled. A mask without holes returns the image; a mask that is all hole is an error.',
+    'Fills the holes of the mask (pixels above 0.5) from the rest of the image; every other pixel is returned exactly unchanged. telea: fast marching, Telea (2004), as OpenCV INPAINT_TELEA. navierStokes: OpenCV INPAINT_NS (fast marching with weights along isophotes, after Bertalmio et al. 2001). biharmonic: solves the biharmonic equation on the hole, as scikit-image inpaint_biharmonic. learned: a small U-Net trained here (scripts/training/train-inpainter.ts) on photos with random masks corrects a Telea fill (radius 5), invariant to brightness and contrast; colour channels one at a time; any size. gan: a context-encoder generator trained here with a reconstruction and an adversarial loss (scripts/training/train_inpaint_gan.py) redraws the hole from the rest of the image; model mnist is for 28×28 handwritten digits, light on dark — one digit, or a sheet of them in 28 px tiles without gaps, each tile filled on its own; other sizes are refused; colour images are seen as gray (BT.601 luma) and the gray fill goes to every colour channel (alpha 1 in the holes). radius is used by telea and navierStokes only; model by gan only. All channels, alpha included, are filled. A mask without holes returns the image; a mask that is all hole is an error.',
   version: 1,
   inputs: { image: { type: 'image' }, mask: { type: 'mask' } },
   outputs: { image: { type: 'image' } },

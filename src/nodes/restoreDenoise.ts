@@ -13,7 +13,7 @@ export const restoreDenoise = defineNode({
   title: 'Denoise',
   category: 'Restore',
   description:
-    'Removes noise. dncnn: a DnCNN-style residual network trained here (scripts/train-denoiser.ts) for additive Gaussian noise of any σ up to 0.2 (blind: no σ to set); colour channels are denoised one at a time. bilateral: edge-preserving bilateral filter as OpenCV bilateralFilter on float32 (circular window of radius floor(diameter/2), or round(1.5·sigmaSpace) when diameter is 0; range weight from the L1 colour distance; border reflect-101). Alpha is kept as is.',
+    'Removes noise. dncnn: a DnCNN-style residual network trained here (scripts/training/train-denoiser.ts) for additive Gaussian noise of any σ up to 0.2 (blind: no σ to set); colour channels are denoised one at a time. bilateral: edge-preserving bilateral filter as OpenCV bilateralFilter on float32 (circular window of radius floor(diameter/2), or round(1.5·sigmaSpace) when diameter is 0; range weight from the L1 colour distance; border reflect-101). Alpha is kept as is.',
   version: 1,
   inputs: { image: { type: 'image' } },
   outputs: { image: { type: 'image' } },

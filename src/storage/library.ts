@@ -101,6 +101,22 @@ const ASSET_PREFIX = 'asset:';
 const ASSET_REF = /asset:[0-9a-f]{16}/g;
 const encoder = new TextEncoder();
 
+/**
+ * `name`, or when a live graph already has it, "name (2)", "name (3)", … — the first that is
+ * free (a name that already ends in " (n)" counts on from its stem). Case-sensitive, as names
+ * are shown.
+ */
+export function uniqueGraphName(name: string, taken: Iterable<string>): string {
+  const used = new Set(taken);
+  if (!used.has(name)) return name;
+  const m = /^(.*) \((\d+)\)$/.exec(name);
+  const stem = m ? m[1]! : name;
+  for (let n = m ? Number(m[2]) + 1 : 2; ; n++) {
+    const candidate = `${stem} (${n})`;
+    if (!used.has(candidate)) return candidate;
+  }
+}
+
 export class GraphLibrary {
   readonly db: PixelLoomDb;
   readonly tabId: string;
@@ -117,6 +133,11 @@ export class GraphLibrary {
   // ---- reading ----------------------------------------------------------------------------
 
   /** Graphs, newest `updatedAt` first. Never throws because of one bad row: it is listed with `corrupt`. */
+  /** A name no live graph has: `name`, else "name (2)", "name (3)", … (uniqueGraphName). */
+  async freeName(name: string): Promise<string> {
+    return uniqueGraphName(name, (await this.list()).map((g) => g.name));
+  }
+
   async list(opts: ListOptions = {}): Promise<GraphSummary[]> {
     const raws = (await this.db.graphs.toArray()) as unknown[];
     const query = (opts.query ?? '').trim().toLocaleLowerCase();

@@ -169,6 +169,7 @@ describe('import and export', () => {
       },
       missingAssets: async () => [],
       findImported: async () => null,
+      freeName: async (n: string) => (n === 'taken' ? 'taken (2)' : n),
     };
     const { s } = session(library as unknown as Partial<GraphLibrary>);
     s.registry = createRegistry();
@@ -196,6 +197,9 @@ describe('import and export', () => {
     expect(created).toEqual([{ name: 'my noise', reason: 'import' }]);
     expect(opened).toEqual(['new']);
     expect(s.state.notice?.text).toBe('Imported "my noise" as a new graph in the library.');
+    // a name the library already has gets a number
+    expect(await io.importGraphText(doc, 'taken.graph.json')).toBe(true);
+    expect(created[1]).toEqual({ name: 'taken (2)', reason: 'import' });
   });
 });
 
@@ -295,6 +299,19 @@ describe('library thumbnails', () => {
     expect(thumbnailSource(run, g, null)).toMatchObject({ node: 'b', port: 'image' });
     expect(thumbnailSource(run, g, { node: 'c', port: 'image' })).toMatchObject({ node: 'b' });
     expect(thumbnailSource({ node: () => ({ previews: {} }) } as never, g, null)).toBeNull();
+  });
+
+  it('never just a mask when an image output has a preview', () => {
+    const previews: Record<string, Record<string, unknown>> = { img: { image: preview(1) }, holes: { mask: preview(2) }, score: { map: preview(3) } };
+    const run = { node: (id: string) => ({ previews: previews[id] ?? {} }) } as never;
+    const types: Record<string, string> = { image: 'image', mask: 'mask', map: 'image' };
+    const typeOf = (_n: string, port: string) => types[port];
+    // the mask is right-most, but an image exists: the right-most image (the metric map at x 400)
+    expect(thumbnailSource(run, graph({ img: 0, score: 400, holes: 900 }), null, typeOf)).toMatchObject({ node: 'score', port: 'map' });
+    expect(thumbnailSource(run, graph({ img: 500, score: 400, holes: 900 }), null, typeOf)).toMatchObject({ node: 'img' });
+    // only a mask: the mask
+    const onlyMask = { node: (id: string) => ({ previews: id === 'holes' ? previews.holes! : {} }) } as never;
+    expect(thumbnailSource(onlyMask, graph({ img: 0, holes: 900 }), null, typeOf)).toMatchObject({ node: 'holes', port: 'mask' });
   });
 
   it('sizes: longest side 160 px, never enlarged', () => {

@@ -1,6 +1,6 @@
 /**
- * The shipped class-conditional generators (scripts/train_cgan.py in PyTorch, exported by
- * scripts/export-torch.ts): the tfjs model gives PyTorch's outputs for the fixture inputs within
+ * The shipped class-conditional generators (scripts/training/train_cgan.py in PyTorch, exported by
+ * scripts/training/export-torch.ts): the tfjs model gives PyTorch's outputs for the fixture inputs within
  * 1e-4, and gan.sample's label is honoured — the shipped classifier (trained separately)
  * labels most samples asked for class c as c.
  */

@@ -1,6 +1,6 @@
 /**
- * inpaint method "gan" with the shipped MNIST inpainting generator (scripts/train_inpaint_gan.py
- * in PyTorch, exported by scripts/export-torch.ts): the tfjs export gives PyTorch's outputs
+ * inpaint method "gan" with the shipped MNIST inpainting generator (scripts/training/train_inpaint_gan.py
+ * in PyTorch, exported by scripts/training/export-torch.ts): the tfjs export gives PyTorch's outputs
  * within 1e-4; on real held-out test digits with a 10×10 square hole it keeps every other pixel
  * exactly, fills the hole closer to the truth than Telea, and the shipped classifier recognises
  * more of its restorations; other sizes are refused by name; colour; no tensor leaks.

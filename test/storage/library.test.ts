@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { hashBytes } from '../../src/engine/signature';
 import { PixelLoomDb, type GraphRow } from '../../src/storage/db';
 import { ConflictError, CorruptRowError, NotFoundError, StorageError, StorageFullError } from '../../src/storage/errors';
-import { COALESCE_MS, GraphLibrary, MAX_REVISIONS, type GraphSummary } from '../../src/storage/library';
+import { COALESCE_MS, GraphLibrary, MAX_REVISIONS, uniqueGraphName, type GraphSummary } from '../../src/storage/library';
 
 /** A graph file text in the canonical layout (2-space indent, trailing newline). */
 function graphText(name: string, sources: string[] = [], extraNodes = 0): string {
@@ -597,5 +597,26 @@ describe('GraphLibrary: graphs imported from a link', () => {
     expect((await lib.get(dup.id)).importKey).toBeUndefined();
     await lib.trash(a.id);
     expect(await lib.findImported('text:1')).toBeNull();
+  });
+});
+
+describe('unique names of new graphs', () => {
+  it('"name (2)", "name (3)", …; a name ending in (n) counts on from its stem', () => {
+    expect(uniqueGraphName('Denoise', [])).toBe('Denoise');
+    expect(uniqueGraphName('Denoise', ['Denoise'])).toBe('Denoise (2)');
+    expect(uniqueGraphName('Denoise', ['Denoise', 'Denoise (2)', 'Denoise (4)'])).toBe('Denoise (3)');
+    expect(uniqueGraphName('Denoise (2)', ['Denoise', 'Denoise (2)'])).toBe('Denoise (3)');
+    expect(uniqueGraphName('denoise', ['Denoise'])).toBe('denoise');
+    expect(uniqueGraphName('A (my version)', ['A (my version)'])).toBe('A (my version) (2)');
+  });
+
+  it('freeName looks at live graphs only: a name in the trash is free again', async () => {
+    const { lib } = setup();
+    const a = await lib.create({ name: 'Blur', text: graphText('Blur') });
+    expect(await lib.freeName('Blur')).toBe('Blur (2)');
+    await lib.create({ name: 'Blur (2)', text: graphText('Blur (2)') });
+    expect(await lib.freeName('Blur')).toBe('Blur (3)');
+    await lib.trash(a.id);
+    expect(await lib.freeName('Blur')).toBe('Blur');
   });
 });

@@ -159,7 +159,9 @@ export function createImportExport(s: EditorSession, engine: EngineSession, deps
       return refuse([{ path: '', message: errorText(e) }], 'an embedded image is broken');
     }
     const doc = extracted.doc as GraphDocument;
-    const name = opts.name ?? (typeof doc.name === 'string' && doc.name.trim() ? doc.name : fileStem(label));
+    const wanted = opts.name ?? (typeof doc.name === 'string' && doc.name.trim() ? doc.name : fileStem(label));
+    // a new graph never takes the name of one already in the library: "name (2)", …
+    const name = await library.freeName(wanted).catch(() => wanted);
     let row: GraphRow;
     try {
       row = await library.create({

@@ -194,7 +194,8 @@ export function createLibrarySession(s: EditorSession, engine: EngineSession, li
   /** Opens a new library graph made from the starter document. */
   async function createStarter(): Promise<void> {
     const doc = starterDocument();
-    const row = await library.create({ name: doc.name, text: s.canonicalText(doc), base: '/', reason: 'create' });
+    const name = await library.freeName(doc.name).catch(() => doc.name);
+    const row = await library.create({ name, text: s.canonicalText(doc, name), base: '/', reason: 'create' });
     await openRow(row);
     s.select(s.previewFor('median1'));
   }
@@ -296,9 +297,10 @@ export function createLibrarySession(s: EditorSession, engine: EngineSession, li
   }
 
   /** Saves what the editor shows as a new graph named `name` and binds the editor to it. */
-  async function keepAsNew(name: string): Promise<GraphRow | null> {
+  async function keepAsNew(wanted: string): Promise<GraphRow | null> {
     const c = s.core.value;
     if (!c) return null;
+    const name = await library.freeName(wanted).catch(() => wanted);
     const doc = c.document();
     doc.name = name;
     let row: GraphRow;

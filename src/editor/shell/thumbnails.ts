@@ -13,20 +13,35 @@ interface GraphLike {
   getNode(id: string): { position: { x: number } } | undefined;
 }
 
-/** The preview the library thumbnail shows: the previewed output, else the right-most node's image. */
-export function thumbnailSource(run: Pick<RunState, 'node'>, graph: GraphLike, selection: Selection | null): { node: string; port: string; preview: PortPreview } | null {
+/**
+ * The preview the library thumbnail shows: the previewed output, else the right-most image
+ * output — a mask or a metric map only when no image output has a preview. `typeOf` gives a
+ * port's type (image, mask, …).
+ */
+export function thumbnailSource(
+  run: Pick<RunState, 'node'>,
+  graph: GraphLike,
+  selection: Selection | null,
+  typeOf: (node: string, port: string) => string | undefined = () => 'image',
+): { node: string; port: string; preview: PortPreview } | null {
   if (selection) {
     const p = run.node(selection.node).previews[selection.port];
     if (p) return { node: selection.node, port: selection.port, preview: p };
   }
-  let best: { node: string; port: string; preview: PortPreview; x: number } | null = null;
+  const rank = (node: string, port: string): number => {
+    const t = typeOf(node, port);
+    return t === 'image' ? 2 : t === 'mask' ? 1 : 0;
+  };
+  let best: { node: string; port: string; preview: PortPreview; x: number; rank: number } | null = null;
   for (const id of graph.nodeIds()) {
     const x = graph.getNode(id)!.position.x;
-    if (best && x <= best.x) continue;
-    const entry = Object.entries(run.node(id).previews)[0];
-    if (entry) best = { node: id, port: entry[0], preview: entry[1], x };
+    for (const [port, preview] of Object.entries(run.node(id).previews)) {
+      const r = rank(id, port);
+      if (best && (r < best.rank || (r === best.rank && x <= best.x))) continue;
+      best = { node: id, port, preview, x, rank: r };
+    }
   }
-  return best;
+  return best ? { node: best.node, port: best.port, preview: best.preview } : null;
 }
 
 /** Size of a thumbnail of a w×h image: the longer side THUMB_SIDE at most, never upscaled. */
@@ -49,7 +64,11 @@ export function createThumbnails(s: EditorSession, hooks: { saved(): boolean; st
 
   async function capture(): Promise<void> {
     const c = s.core.value;
-    const src = s.current.id === null || !c ? null : thumbnailSource(s.run, c.graph, s.state.selection);
+    const typeOf = (node: string, port: string): string | undefined => {
+      const n = c?.graph.getNode(node);
+      return n ? c?.entry(n.type)?.outputs[port]?.type : undefined;
+    };
+    const src = s.current.id === null || !c ? null : thumbnailSource(s.run, c.graph, s.state.selection, typeOf);
     if (!src) return;
     const p = src.preview;
     const key = `${s.current.id}\u0000${src.node}\u0000${src.port}\u0000${p.revision}`;

@@ -2,7 +2,7 @@
  * The learned denoiser (restore.denoise, method dncnn): loading the shipped network and running
  * it on images of any size.
  *
- * The network (scripts/train-denoiser.ts) maps a gray image [1, h, w, 1] to its estimated noise;
+ * The network (scripts/training/train-denoiser.ts) maps a gray image [1, h, w, 1] to its estimated noise;
  * the result is clip(x − noise). Colour channels are denoised one by one (as a batch). The image
  * is padded by reflection (reflect-101) by the receptive-field radius before the network runs,
  * and large images are processed in tiles with a halo of that radius, so the output does not

@@ -59,7 +59,7 @@ export const NET_MIN_SCALE = 1e-4;
  * per patch, (fill − mean) / scale and the mask, with mean and scale = max(std, 1e-4) of the
  * filled patch. The network predicts the correction to the fill divided by that scale, so it
  * is invariant to brightness and contrast, and a flat patch stays exactly flat (up to 1e-4·|net|).
- * Used by the node and by scripts/train-inpainter.ts alike. Returns [input, scale].
+ * Used by the node and by scripts/training/train-inpainter.ts alike. Returns [input, scale].
  */
 export function netInput(fill: tf.Tensor4D, hole: tf.Tensor4D): [tf.Tensor4D, tf.Tensor4D] {
   return tf.tidy(() => {
