@@ -275,6 +275,35 @@ describe('editor, wasm backend', () => {
     await expect.poll(async () => panel.getAttribute('data-mode')).toBe('image');
   });
 
+  it('Ctrl+C then Ctrl+Shift+V pastes the median with its incoming wire; Ctrl+V without', async () => {
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
+    await selectNode(page, ids.median);
+    await page.keyboard.press('Control+c');
+    const canvas = (await page.locator(tid('canvas')).boundingBox())!;
+    const before = (await graph(page)).nodes.map((n) => n.id);
+    await page.mouse.move(canvas.x + canvas.width * 0.6, canvas.y + canvas.height * 0.8);
+    await page.keyboard.press('Control+Shift+v');
+    await expect.poll(async () => (await graph(page)).nodes.length, { timeout: 10_000 }).toBe(before.length + 1);
+    const doc = await graph(page);
+    const pasted = doc.nodes.find((n) => !before.includes(n.id))!;
+    expect(pasted.type).toBe('filter.median');
+    // the wire from the noise node into the copy is kept; the original keeps its own
+    expect(hasEdge(doc, [ids.noise, 'image'], [pasted.id, 'image'])).toBe(true);
+    expect(hasEdge(doc, [ids.noise, 'image'], [ids.median, 'image'])).toBe(true);
+    await page.mouse.move(canvas.x + canvas.width * 0.3, canvas.y + canvas.height * 0.85);
+    await page.keyboard.press('Control+v');
+    await expect.poll(async () => (await graph(page)).nodes.length, { timeout: 10_000 }).toBe(before.length + 2);
+    const doc2 = await graph(page);
+    const plain = doc2.nodes.find((n) => !before.includes(n.id) && n.id !== pasted.id)!;
+    expect(doc2.edges.filter((e) => e.to.node === plain.id)).toEqual([]);
+    await screenshot(page, '10b-paste-with-connections');
+    // back to the graph the webgpu step compares with
+    await page.keyboard.press('Control+z');
+    await page.keyboard.press('Control+z');
+    await expect.poll(async () => (await graph(page)).nodes.length, { timeout: 10_000 }).toBe(before.length);
+    expect(log.errors, failWithLog(log)).toEqual([]);
+  });
+
   describe('the same graph with ?backend=webgpu (SwiftShader)', () => {
     let gpu: Page;
     let glog: PageLog;

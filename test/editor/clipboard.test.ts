@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { GraphDocument } from '../../src/engine/format';
 import { parseGraph } from '../../src/engine/format';
-import { copyFragment, fragmentFromText, fragmentToText, planPaste } from '../../src/editor/logic/clipboard';
+import { copyFragment, fragmentFromText, fragmentInputs, fragmentToText, planPaste } from '../../src/editor/logic/clipboard';
 import { createRegistry } from '../../src/nodes/index';
 
 const doc: GraphDocument = {
@@ -85,5 +85,27 @@ describe('clipboard fragments', () => {
     const f: GraphDocument = { ...doc, nodes: [{ id: 'x1', type: 'future.node', params: { k: [1, 2] }, position: { x: 0, y: 0 }, color: 'red' }], edges: [] };
     const plan = planPaste(f, (id) => id === 'x1', { x: 0, y: 0 });
     expect(plan.nodes[0]).toEqual({ id: 'x2', type: 'future.node', params: { k: [1, 2] }, position: { x: 0, y: 0 }, color: 'red' });
+  });
+
+  it('paste with connections: the wires into the copied nodes from nodes not copied come back when those nodes exist', () => {
+    const f = copyFragment(doc, ['median1', 'ssim1']);
+    // gaussian1 → median1 and load1 → ssim1.a come from nodes that were not copied
+    expect(fragmentInputs(fragmentFromText(fragmentToText(f))!)).toEqual([
+      { from: { node: 'gaussian1', port: 'image' }, to: { node: 'median1', port: 'image' } },
+      { from: { node: 'load1', port: 'image' }, to: { node: 'ssim1', port: 'a' } },
+    ]);
+    const taken = new Set(doc.nodes.map((n) => n.id));
+    const plain = planPaste(f, (id) => taken.has(id), { x: 0, y: 0 });
+    expect(plain.edges).toEqual([{ from: { node: 'median2', port: 'image' }, to: { node: 'ssim2', port: 'b' } }]);
+    // pasted into a graph that has load1 but not gaussian1: only load1's wire is kept
+    const withInputs = planPaste(f, (id) => taken.has(id), { x: 0, y: 0 }, false, (id) => id === 'load1');
+    expect(withInputs.edges).toEqual([
+      { from: { node: 'median2', port: 'image' }, to: { node: 'ssim2', port: 'b' } },
+      { from: { node: 'load1', port: 'image' }, to: { node: 'ssim2', port: 'a' } },
+    ]);
+    // a fragment whose nodes were all copied together has no inputs to keep
+    expect(fragmentInputs(copyFragment(doc, ['load1', 'gaussian1']))).toEqual([]);
+    // malformed entries are ignored
+    expect(fragmentInputs({ ...f, ui: { inputs: [{ from: 3 }, null] } })).toEqual([]);
   });
 });

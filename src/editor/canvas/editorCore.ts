@@ -491,9 +491,11 @@ export class EditorCore {
   /**
    * Pastes clipboard text (a graph fragment from this or another graph) with fresh ids, its
    * top-left at `at` (default: a little right/below the copied nodes, or the view centre).
-   * Returns the new ids; notices explain what could not be pasted.
+   * Returns the new ids; notices explain what could not be pasted. `withInputs` (Ctrl+Shift+V)
+   * also keeps the wires that came into the copied nodes from nodes that were not copied, when
+   * those nodes are in this graph.
    */
-  async paste(text: string, at?: Position): Promise<string[]> {
+  async paste(text: string, at?: Position, opts: { withInputs?: boolean } = {}): Promise<string[]> {
     let fragment: GraphDocument | null;
     try {
       fragment = fragmentFromText(text);
@@ -506,7 +508,8 @@ export class EditorCore {
       return [];
     }
     const target = at ?? this.pasteTarget(fragment);
-    const plan = planPaste(fragment, (id) => this.graph.getNode(id) !== undefined, target);
+    const exists = (id: string): boolean => this.graph.getNode(id) !== undefined;
+    const plan = planPaste(fragment, exists, target, false, opts.withInputs ? exists : undefined);
     const added: string[] = [];
     const problems: string[] = [];
     await this.gesture(async () => {
@@ -514,8 +517,11 @@ export class EditorCore {
         const ok = await this.addNodeDocument(nd, problems);
         if (ok) added.push(nd.id);
       }
+      const fresh = new Set(plan.nodes.map((n) => n.id));
       for (const e of plan.edges) {
-        if (!added.includes(e.from.node) || !added.includes(e.to.node)) continue;
+        // a wire from a pasted node needs that node; a kept incoming wire, its source in this graph
+        const fromOk = fresh.has(e.from.node) ? added.includes(e.from.node) : exists(e.from.node);
+        if (!fromOk || !added.includes(e.to.node)) continue;
         const problem = this.graph.checkConnect(e.from, e.to);
         if (problem) problems.push(problem.message);
         else await this.editor.addConnection(this.makeConnection(e.from, e.to));
@@ -934,6 +940,7 @@ export class EditorCore {
           { label: 'Search nodes…', key: 'search', handler: () => this.cb.openSearch(client) },
           ...add,
           { label: 'Paste', key: 'paste', handler: () => void readClipboard().then((t) => (t ? this.paste(t, at) : undefined)) },
+          { label: 'Paste with connections', key: 'paste-inputs', handler: () => void readClipboard().then((t) => (t ? this.paste(t, at, { withInputs: true }) : undefined)) },
           { label: 'Add comment', key: 'comment', handler: () => this.addComment('Comment', at) },
           { label: 'Zoom to fit', key: 'fit', handler: () => void this.zoomFit() },
           { label: 'Arrange', key: 'arrange', handler: () => void this.arrange() },

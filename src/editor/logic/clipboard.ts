@@ -1,8 +1,10 @@
 /**
  * Copy/paste of graph fragments. A fragment is an ordinary graph document (so it can travel
  * through the system clipboard as JSON, between tabs and graphs) holding the copied nodes
- * and the edges among them. Pasting gives every node a fresh id, remaps the edges, and
- * moves the fragment so its top-left corner lands at the requested position.
+ * and the edges among them; the edges that came into them from nodes that were not copied are
+ * kept aside under `ui.inputs`, for "paste with connections" (Ctrl+Shift+V). Pasting gives
+ * every node a fresh id, remaps the edges, and moves the fragment so its top-left corner lands
+ * at the requested position.
  */
 import { FORMAT_ID, FORMAT_VERSION, type EdgeDocument, type GraphDocument, type NodeDocument } from '../../engine/format';
 import { idForCopy } from './ids';
@@ -11,7 +13,16 @@ export function copyFragment(doc: GraphDocument, ids: Iterable<string>): GraphDo
   const keep = new Set(ids);
   const nodes = doc.nodes.filter((n) => keep.has(n.id)).map((n) => structuredClone(n));
   const edges = doc.edges.filter((e) => keep.has(e.from.node) && keep.has(e.to.node)).map((e) => structuredClone(e));
-  return { format: FORMAT_ID, version: FORMAT_VERSION, name: 'pixel-loom clipboard', nodes, edges };
+  const inputs = doc.edges.filter((e) => !keep.has(e.from.node) && keep.has(e.to.node)).map((e) => structuredClone(e));
+  return { format: FORMAT_ID, version: FORMAT_VERSION, name: 'pixel-loom clipboard', nodes, edges, ...(inputs.length ? { ui: { inputs } } : {}) };
+}
+
+/** The edges into the copied nodes from nodes that were not copied (paste with connections). */
+export function fragmentInputs(f: GraphDocument): EdgeDocument[] {
+  const list = (f.ui as { inputs?: unknown } | undefined)?.inputs;
+  if (!Array.isArray(list)) return [];
+  const ok = (r: unknown): r is { node: string; port: string } => typeof r === 'object' && r !== null && typeof (r as { node?: unknown }).node === 'string' && typeof (r as { port?: unknown }).port === 'string';
+  return list.filter((e): e is EdgeDocument => typeof e === 'object' && e !== null && ok((e as EdgeDocument).from) && ok((e as EdgeDocument).to));
 }
 
 export function fragmentToText(f: GraphDocument): string {
@@ -51,9 +62,11 @@ export interface PastePlan {
 
 /**
  * New nodes and edges for pasting `fragment` with its bounding box's top-left at `at`
- * (or offset by `at` when `relative`). `taken` says which ids are in use.
+ * (or offset by `at` when `relative`). `taken` says which ids are in use. With `inputsFrom`
+ * (paste with connections), the edges that came into the copied nodes from nodes outside the
+ * copy are kept when `inputsFrom(id)` says that node is in the graph pasted into.
  */
-export function planPaste(fragment: GraphDocument, taken: (id: string) => boolean, at: { x: number; y: number }, relative = false): PastePlan {
+export function planPaste(fragment: GraphDocument, taken: (id: string) => boolean, at: { x: number; y: number }, relative = false, inputsFrom?: (id: string) => boolean): PastePlan {
   const used = new Set<string>();
   const isTaken = (id: string): boolean => taken(id) || used.has(id);
   const idMap = new Map<string, string>();
@@ -82,6 +95,13 @@ export function planPaste(fragment: GraphDocument, taken: (id: string) => boolea
     const to = idMap.get(e.to.node);
     if (from === undefined || to === undefined) continue;
     edges.push({ ...structuredClone(e), from: { node: from, port: e.from.port }, to: { node: to, port: e.to.port } });
+  }
+  if (inputsFrom) {
+    for (const e of fragmentInputs(fragment)) {
+      const to = idMap.get(e.to.node);
+      if (to === undefined || idMap.has(e.from.node) || !inputsFrom(e.from.node)) continue;
+      edges.push({ from: { node: e.from.node, port: e.from.port }, to: { node: to, port: e.to.port } });
+    }
   }
   return { nodes, edges, idMap };
 }

@@ -6,6 +6,7 @@ export type ShortcutAction =
   | 'copy'
   | 'cut'
   | 'paste'
+  | 'pasteWithInputs'
   | 'duplicate'
   | 'undo'
   | 'redo'
@@ -33,6 +34,7 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { action: 'copy', keys: ['Ctrl+C'], description: 'Copy the selection (as graph JSON)' },
   { action: 'cut', keys: ['Ctrl+X'], description: 'Cut the selection' },
   { action: 'paste', keys: ['Ctrl+V'], description: 'Paste nodes (also from another graph or tab)' },
+  { action: 'pasteWithInputs', keys: ['Ctrl+Shift+V'], description: 'Paste nodes with the wires that came into them from nodes not copied' },
   { action: 'duplicate', keys: ['Ctrl+D'], description: 'Duplicate the selection' },
   { action: 'undo', keys: ['Ctrl+Z'], description: 'Undo' },
   { action: 'redo', keys: ['Ctrl+Shift+Z', 'Ctrl+Y'], description: 'Redo' },

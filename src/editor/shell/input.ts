@@ -34,6 +34,8 @@ export function boxCss(b: { x0: number; y0: number; x1: number; y1: number } | n
 export function createInput(s: EditorSession, engine: EngineSession, io: ImportExport) {
   const { state, ui } = s;
   let pointer = { x: 0, y: 0 };
+  /** When Ctrl+Shift+V was pressed: the paste event that follows keeps the incoming wires. */
+  let pasteWithInputsAt = -Infinity;
   const canvasRect = (): DOMRect | undefined => s.els.canvas.value?.getBoundingClientRect();
 
   function onPointerMove(e: PointerEvent): void {
@@ -109,8 +111,10 @@ export function createInput(s: EditorSession, engine: EngineSession, io: ImportE
     if (editable(e.target) || state.search) return;
     const action = shortcutFor(e);
     if (!action) return;
-    // Copy/cut/paste run in the clipboard events below (they work without clipboard permission).
-    if (action === 'copy' || action === 'cut' || action === 'paste') return;
+    // Copy/cut/paste run in the clipboard events below (they work without clipboard permission);
+    // Ctrl+Shift+V fires the same paste event: remember that it asks for the connections too.
+    if (action === 'pasteWithInputs') pasteWithInputsAt = Date.now();
+    if (action === 'copy' || action === 'cut' || action === 'paste' || action === 'pasteWithInputs') return;
     e.preventDefault();
     await runAction(action);
   }
@@ -139,7 +143,9 @@ export function createInput(s: EditorSession, engine: EngineSession, io: ImportE
     }
     if (!fragment) return;
     e.preventDefault();
-    await c.paste(text, inside(pointer, canvasRect()) ? c.toGraph(pointer) : undefined);
+    const withInputs = Date.now() - pasteWithInputsAt < 1000;
+    pasteWithInputsAt = -Infinity;
+    await c.paste(text, inside(pointer, canvasRect()) ? c.toGraph(pointer) : undefined, { withInputs });
   }
 
   function onDragOver(e: DragEvent): void {
