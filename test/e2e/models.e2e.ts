@@ -1,6 +1,6 @@
 /**
  * End-to-end: the example graphs whose nodes run shipped models (VAE, GAN, DnCNN denoiser,
- * learned inpainting) open in the built editor and evaluate in the worker with the weights
+ * learned and GAN inpainting, the conditional generators, the classifiers) open in the built editor and evaluate in the worker with the weights
  * fetched from /models/ — every node that ran is ok, none is in error, and the model nodes'
  * thumbnails show real pixels.
  */
@@ -27,6 +27,8 @@ const cases: [graph: string, modelNodes: string[]][] = [
   ['gan-gallery', ['mnist', 'mnistTruncated', 'fashion']],
   ['denoise-learned', ['dncnn']],
   ['inpaint', ['learned']],
+  ['restore-digits', ['gan', 'learned', 'biharmonic']],
+  ['conditional-gallery', ['digit0', 'digit2', 'digit9', 'clothes6']],
 ];
 
 describe('example graphs with shipped models in the editor (wasm)', () => {
