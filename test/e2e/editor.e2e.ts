@@ -304,6 +304,40 @@ describe('editor, wasm backend', () => {
     expect(log.errors, failWithLog(log)).toEqual([]);
   });
 
+  it('the preview panel: its edge drags it wider, ⛶ and F open it full window, Esc leaves', async () => {
+    await selectNode(page, ids.median);
+    const aside = page.locator(tid('preview-aside'));
+    const w0 = (await aside.boundingBox())!.width;
+    const edge = (await page.locator(tid('preview-resize')).boundingBox())!;
+    await page.mouse.move(edge.x + edge.width / 2, edge.y + 200);
+    await page.mouse.down();
+    await page.mouse.move(edge.x + edge.width / 2 - 100, edge.y + 200, { steps: 4 });
+    await page.mouse.move(edge.x + edge.width / 2 - 200, edge.y + 200, { steps: 4 });
+    await page.mouse.up();
+    await expect.poll(async () => Math.round((await aside.boundingBox())!.width - w0)).toBeGreaterThanOrEqual(195);
+    // the preview image re-fits the wider panel
+    const canvasBox = (await page.locator(tid('preview-canvas')).boundingBox())!;
+    expect(canvasBox.width).toBeGreaterThan(w0);
+    await page.locator(tid('preview-full')).click();
+    await expect.poll(async () => (await aside.boundingBox())!.width).toBe(1600);
+    expect((await aside.boundingBox())!.height).toBe(1000);
+    await screenshot(page, '10c-preview-full-window');
+    await page.keyboard.press('Escape');
+    await expect.poll(async () => Math.round((await aside.boundingBox())!.width - w0)).toBeGreaterThanOrEqual(195);
+    // F with the pointer over the preview opens it full window too; F again leaves
+    const box = (await aside.boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.keyboard.press('f');
+    await expect.poll(async () => (await aside.boundingBox())!.width).toBe(1600);
+    await page.keyboard.press('f');
+    await expect.poll(async () => Math.round((await aside.boundingBox())!.width - w0)).toBeGreaterThanOrEqual(195);
+    // a double-click on the edge restores the default width
+    const edge2 = (await page.locator(tid('preview-resize')).boundingBox())!;
+    await page.mouse.dblclick(edge2.x + edge2.width / 2, edge2.y + 200);
+    await expect.poll(async () => Math.round((await aside.boundingBox())!.width)).toBe(Math.round(w0));
+    expect(log.errors, failWithLog(log)).toEqual([]);
+  });
+
   describe('the same graph with ?backend=webgpu (SwiftShader)', () => {
     let gpu: Page;
     let glog: PageLog;

@@ -13,6 +13,7 @@ import { boxCss, createInput, inside } from '../../src/editor/shell/input';
 import { clearJournal, readJournal, type JournalStore } from '../../src/editor/shell/library';
 import { absoluteBase, detailAt, EditorSession, NOTICE_ACTION_MS, NOTICE_MS, plural } from '../../src/editor/shell/session';
 import { thumbnailSize, thumbnailSource } from '../../src/editor/shell/thumbnails';
+import { MIN_PANEL_WIDTH, panelWidthAt } from '../../src/editor/shell/viewer';
 import { journalKey } from '../../src/editor/state/autosave';
 import type { EngineSession } from '../../src/editor/shell/engine';
 import type { GraphLibrary } from '../../src/storage/library';
@@ -318,5 +319,16 @@ describe('library thumbnails', () => {
     expect(thumbnailSize(1024, 512)).toEqual({ width: 160, height: 80 });
     expect(thumbnailSize(28, 28)).toEqual({ width: 28, height: 28 });
     expect(thumbnailSize(4000, 1)).toEqual({ width: 160, height: 1 });
+  });
+});
+
+describe('the preview panel width', () => {
+  it('follows the pointer, keeps 260 px at least and leaves the canvas 320 px', () => {
+    expect(panelWidthAt(1200, 1600)).toBe(400);
+    expect(panelWidthAt(1590, 1600)).toBe(MIN_PANEL_WIDTH);
+    // 1600 − 220 (palette) − 320 (canvas) = 1060 at most
+    expect(panelWidthAt(100, 1600)).toBe(1060);
+    // a window too narrow for both: the minimum still
+    expect(panelWidthAt(0, 500)).toBe(MIN_PANEL_WIDTH);
   });
 });

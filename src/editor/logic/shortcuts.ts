@@ -39,7 +39,7 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { action: 'undo', keys: ['Ctrl+Z'], description: 'Undo' },
   { action: 'redo', keys: ['Ctrl+Shift+Z', 'Ctrl+Y'], description: 'Redo' },
   { action: 'selectAll', keys: ['Ctrl+A'], description: 'Select all nodes' },
-  { action: 'zoomFit', keys: ['F', 'Home'], description: 'Zoom to fit (the selection, or everything)' },
+  { action: 'zoomFit', keys: ['F', 'Home'], description: 'Zoom to fit (the selection, or everything); over the preview: full window (Esc leaves)' },
   { action: 'arrange', keys: ['L'], description: 'Arrange the graph automatically' },
   { action: 'frame', keys: ['Ctrl+G'], description: 'Frame the selection with a comment' },
   { action: 'comment', keys: ['C'], description: 'Add a comment at the pointer' },

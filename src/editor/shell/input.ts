@@ -10,6 +10,7 @@ import { shortcutFor, type ShortcutAction } from '../logic/shortcuts';
 import type { EngineSession } from './engine';
 import { isLoadableImage, looksLikePng, type ImportExport } from './importExport';
 import type { EditorSession } from './session';
+import type { Viewer } from './viewer';
 
 export function editable(t: EventTarget | null): boolean {
   return typeof HTMLElement !== 'undefined' && t instanceof HTMLElement && (t.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(t.tagName));
@@ -31,7 +32,7 @@ export function boxCss(b: { x0: number; y0: number; x1: number; y1: number } | n
   };
 }
 
-export function createInput(s: EditorSession, engine: EngineSession, io: ImportExport) {
+export function createInput(s: EditorSession, engine: EngineSession, io: ImportExport, viewer?: Viewer) {
   const { state, ui } = s;
   let pointer = { x: 0, y: 0 };
   /** When Ctrl+Shift+V was pressed: the paste event that follows keeps the incoming wires. */
@@ -71,7 +72,9 @@ export function createInput(s: EditorSession, engine: EngineSession, io: ImportE
         await c.selectAll();
         break;
       case 'zoomFit':
-        await c.zoomFit();
+        // F over the preview panel opens it full window; elsewhere it fits the canvas
+        if (viewer && (viewer.full.value || inside(pointer, s.els.preview?.value?.getBoundingClientRect()))) viewer.toggleFull();
+        else await c.zoomFit();
         break;
       case 'arrange':
         if (!ro) await c.arrange();
@@ -103,7 +106,8 @@ export function createInput(s: EditorSession, engine: EngineSession, io: ImportE
     const c = s.core.value;
     if (!c) return;
     if (e.key === 'Escape') {
-      if (state.search) state.search = null;
+      if (viewer?.full.value) viewer.full.value = false;
+      else if (state.search) state.search = null;
       else if (state.help) state.help = false;
       else await c.clearSelection();
       return;

@@ -35,6 +35,8 @@ export interface ShellElements {
   canvas: Ref<HTMLElement | null>;
   fileInput: Ref<HTMLInputElement | null>;
   imageInput: Ref<HTMLInputElement | null>;
+  /** The preview panel (the right column). */
+  preview?: Ref<HTMLElement | null>;
 }
 
 export function shellState() {

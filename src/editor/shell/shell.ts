@@ -12,6 +12,7 @@ import { createInput } from './input';
 import { createLibrarySession } from './library';
 import { EditorSession, type ShellElements } from './session';
 import { createTestHooks, observeLongTasks, type PixelLoomHooks } from './testHooks';
+import { createViewer } from './viewer';
 
 export function useEditorShell(els: ShellElements) {
   const s = new EditorSession(els);
@@ -21,7 +22,8 @@ export function useEditorShell(els: ShellElements) {
   const lib = createLibrarySession(s, engine, { importGraphText: (...a) => io.importGraphText(...a) });
   const io = createImportExport(s, engine, { openRow: (row) => lib.openRow(row) });
   const conflicts = createConflictFlow(s, lib);
-  const input = createInput(s, engine, io);
+  const viewer = createViewer();
+  const input = createInput(s, engine, io, viewer);
 
   // ---- painting a mask.paint node
   const paintOn = ref(false);
@@ -142,5 +144,6 @@ export function useEditorShell(els: ShellElements) {
     ...io,
     ...conflicts,
     ...input,
+    viewer,
   };
 }
