@@ -178,7 +178,7 @@ async function evalGan(gen: tfl.LayersModel, cls: tfl.LayersModel): Promise<Reco
 function ganArchitecture(info: Record<string, unknown>): string {
   const w = Number(info.width ?? 32);
   if (String(info.backend ?? '').startsWith('PyTorch')) {
-    return `class-conditional DCGAN (scripts/training/train_cgan.py): generator input [z (64) ; one-hot class (10)] → dense(7·7·${4 * w})-BN-ReLU-up2-conv3×3(${2 * w})-BN-ReLU-up2-conv3×3(${w})-BN-ReLU-conv3×3(1, sigmoid); discriminator (not shipped) spectral-norm conv4×4/2-conv4×4/2-conv3×3-dense(256) with a class projection; hinge loss; shipped weights are the exponential moving average (decay ${Number(info.ema ?? 0)}) of the generator's`;
+    return `class-conditional DCGAN (scripts/training/train_cgan.py): generator input [z (64) ; one-hot class (10)] → dense(7·7·${4 * w})-BN-ReLU-up2-conv3×3(${2 * w})-BN-ReLU-up2-conv3×3(${w})-BN-ReLU-conv3×3(1, sigmoid); discriminator (not shipped) spectral-norm conv4×4/2-conv4×4/2-conv3×3-dense(256) with a class projection${Number(info.ac ?? 0) > 0 ? ` and an auxiliary classifier (AC-GAN, weight ${Number(info.ac)}, real labels only)` : ''}; hinge loss; shipped weights are the exponential moving average (decay ${Number(info.ema ?? 0)}) of the generator's`;
   }
   const ema = Number(info.ema ?? 0);
   const avg = ema > 0 ? `; shipped weights are the exponential moving average (decay ${ema}) of the generator's` : '';
@@ -254,7 +254,7 @@ async function main(): Promise<void> {
           `${set}-vae`,
           'vae',
           set,
-          'encoder conv3×3/2(32)-conv3×3/2(64)-dense(128)-dense(16) mean, dense(16) logVar; decoder dense(7·7·64)-convT3×3/2(64)-convT3×3/2(32)-conv3×3(1, sigmoid); loss BCE + KL',
+          `encoder conv3×3/2(32)-conv3×3/2(64)-dense(128)-dense(16) mean, dense(16) logVar; decoder dense(7·7·64)-convT3×3/2(64)-convT3×3/2(32)-conv3×3(1, sigmoid); loss BCE + ${Number(trainInfo(`${set}-vae`).beta ?? 1) !== 1 ? `${Number(trainInfo(`${set}-vae`).beta)} × ` : ''}KL`,
           { encoder: { path: SHIPPED.vaeEncoder(set), model: enc }, decoder: { path: SHIPPED.vaeDecoder(set), model: dec } },
           trainInfo(`${set}-vae`),
           e,

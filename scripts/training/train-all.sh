@@ -7,7 +7,7 @@
 #   sh scripts/training/train-all.sh            # data preparation, then both streams
 #   sh scripts/training/train-all.sh A | B      # one stream only
 set -e
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 T="npx tsx"
 streamA() {
   $T scripts/training/train-classifier.ts --data mnist --steps 3000 > tmp/train-classifier-mnist.log 2>&1
