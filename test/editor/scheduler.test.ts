@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { GraphDocument } from '../../src/engine/format';
 import { RunState } from '../../src/editor/state/runState';
-import { EDIT_DEBOUNCE_MS, EvalScheduler } from '../../src/editor/state/scheduler';
+import { EDIT_DEBOUNCE_MS, EDIT_MAX_WAIT_MS, EvalScheduler } from '../../src/editor/state/scheduler';
 import { createRegistry } from '../../src/nodes/index';
 
 const catalog = new Map(createRegistry().catalog().map((e) => [e.type, e]));
@@ -51,6 +51,33 @@ describe('evaluation scheduler', () => {
     vi.advanceTimersByTime(1);
     expect(calls).toEqual([{ targets: ['load', 'blur'], resend: false }]);
     expect(state.node('median').waiting).toBe('connect input "image"');
+  });
+
+  it('edits that keep coming (a slider drag) evaluate every 250 ms, and once more after the last', () => {
+    const { s, calls, bump } = setup();
+    const seen: number[] = [];
+    const client = (s as unknown as { client: { evaluate: (...a: unknown[]) => number } }).client;
+    const evaluate = client.evaluate;
+    let revision = 0;
+    client.evaluate = (...a: unknown[]) => {
+      seen.push(revision);
+      return evaluate(...a);
+    };
+    // 1 s of slider input every 16 ms: each edit is a new value (revision)
+    for (let t = 0; t < 1000; t += 16) {
+      revision++;
+      bump();
+      s.edited();
+      vi.advanceTimersByTime(16);
+    }
+    const during = calls.length;
+    // live: about one run per 250 ms during the drag, not none
+    expect(during).toBeGreaterThanOrEqual(Math.floor(1000 / EDIT_MAX_WAIT_MS) - 1);
+    expect(during).toBeLessThanOrEqual(Math.ceil(1000 / EDIT_MAX_WAIT_MS) + 1);
+    vi.advanceTimersByTime(EDIT_DEBOUNCE_MS);
+    // the run after the drag sees the last value
+    expect(calls.length).toBe(during + 1);
+    expect(seen[seen.length - 1]).toBe(revision);
   });
 
   it('re-evaluates on a view change only when something new came into view', () => {

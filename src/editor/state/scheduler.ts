@@ -1,5 +1,8 @@
 /**
- * When to evaluate: edits re-evaluate after a short debounce; viewport changes only when a
+ * When to evaluate: edits re-evaluate after a short debounce, but at least every
+ * EDIT_MAX_WAIT_MS while they keep coming (dragging a slider shows live results; the run
+ * after the last edit reads the last value, and a newer run cancels an older one, so the last
+ * value always wins); viewport changes only when a
  * node came into view that the last run did not cover. Each run asks the worker for the
  * wanted nodes (visible + the preview panel's) that can run; the worker's signature cache
  * makes the unchanged part a lookup, and a newer run cancels the older one.
@@ -11,6 +14,8 @@ import { evaluationTargets, waitingNodes } from '../logic/targets';
 import type { RunState } from './runState';
 
 export const EDIT_DEBOUNCE_MS = 150;
+/** Edits that keep coming (a slider drag) still evaluate this often. */
+export const EDIT_MAX_WAIT_MS = 250;
 export const VIEW_DEBOUNCE_MS = 120;
 
 export interface SchedulerSource {
@@ -26,6 +31,8 @@ export interface SchedulerSource {
 
 export class EvalScheduler {
   private timer: ReturnType<typeof setTimeout> | null = null;
+  /** When the pending timer was first armed (edits re-arm it, up to EDIT_MAX_WAIT_MS later). */
+  private armedAt = 0;
   private lastRevision = -1;
   private lastTargets = new Set<string>();
   private resend = false;
@@ -39,9 +46,14 @@ export class EvalScheduler {
     private readonly source: SchedulerSource,
   ) {}
 
-  /** The graph changed: evaluate after the edit debounce. */
+  /** The graph changed: evaluate after the edit debounce, or sooner when edits have kept coming for EDIT_MAX_WAIT_MS. */
   edited(delay = EDIT_DEBOUNCE_MS): void {
-    this.arm(delay);
+    if (this.timer === null) {
+      this.arm(delay);
+      return;
+    }
+    const left = EDIT_MAX_WAIT_MS - (Date.now() - this.armedAt);
+    this.arm(Math.max(0, Math.min(delay, left)), true);
   }
 
   /** The viewport changed: evaluate if something new came into view. */
@@ -109,8 +121,9 @@ export class EvalScheduler {
     this.timer = null;
   }
 
-  private arm(delay: number): void {
+  private arm(delay: number, keepStart = false): void {
     if (this.timer !== null) clearTimeout(this.timer);
+    if (!keepStart) this.armedAt = Date.now();
     this.timer = setTimeout(() => this.runNow(), delay);
   }
 }
