@@ -253,6 +253,16 @@ describe('editor, wasm backend', () => {
     const panel = page.locator(tid('preview-panel'));
     await expect.poll(async () => panel.getAttribute('data-mode'), { timeout: 30_000 }).toBe('wipe');
     expect(await page.locator(tid('preview-title')).textContent()).toMatch(new RegExp(`^A ${ids.noise}\\.image.*B ${ids.median}\\.image`));
+    // dragging on the image moves the wipe line to the pointer
+    const cv = page.locator(tid('preview-canvas'));
+    const cb = (await cv.boundingBox())!;
+    const [zoom, panX] = await Promise.all(['data-zoom', 'data-pan-x'].map(async (a) => Number(await cv.getAttribute(a))));
+    await page.mouse.move(cb.x + panX! + 200 * zoom!, cb.y + cb.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(cb.x + panX! + 64 * zoom!, cb.y + cb.height / 2, { steps: 5 });
+    await page.mouse.up();
+    // 64 of 256 image pixels: the wipe sits at a quarter
+    expect(Number(await page.locator(tid('preview-wipe')).inputValue())).toBeCloseTo(0.25, 2);
     await page.locator(tid('preview-wipe')).fill('0.3');
     // left of the wipe line shows A (noisy), right of it B (median): pixel values come from both
     await hoverPreviewPixel(page, 128, 128);
