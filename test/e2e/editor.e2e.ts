@@ -264,6 +264,18 @@ describe('editor, wasm backend', () => {
     // 64 of 256 image pixels: the wipe sits at a quarter
     expect(Number(await page.locator(tid('preview-wipe')).inputValue())).toBeCloseTo(0.25, 2);
     await page.locator(tid('preview-wipe')).fill('0.3');
+    // zoom in for the wipe view; the difference view keeps its own (fitted) zoom, and the wipe
+    // view comes back as it was
+    const fitZoom = Number(await cv.getAttribute('data-zoom'));
+    await page.locator(tid('preview-zoom-in')).click();
+    await page.locator(tid('preview-zoom-in')).click();
+    const wipeZoom = Number(await cv.getAttribute('data-zoom'));
+    expect(wipeZoom).toBeGreaterThan(fitZoom * 1.2);
+    await page.locator(tid('preview-compare-mode')).selectOption('diff');
+    await expect.poll(async () => Number(await cv.getAttribute('data-zoom'))).toBeCloseTo(fitZoom, 5);
+    await page.locator(tid('preview-compare-mode')).selectOption('wipe');
+    await expect.poll(async () => Number(await cv.getAttribute('data-zoom'))).toBeCloseTo(wipeZoom, 5);
+    await page.locator(tid('preview-zoom-fit')).click();
     // left of the wipe line shows A (noisy), right of it B (median): pixel values come from both
     await hoverPreviewPixel(page, 128, 128);
     const text = (await page.locator(tid('preview-pixel')).textContent()) ?? '';
