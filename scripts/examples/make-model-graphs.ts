@@ -22,16 +22,17 @@ function ganGallery(): Graph {
   b.node('mnist', 'gan.sample', { model: 'mnist', seed: 1, count: 16 }, 0, 0);
   b.node('saveMnist', 'image.save', { name: 'gan-mnist' }, 2, 0);
   b.link('mnist', 'image', 'saveMnist', 'image');
-  b.node('z', 'latent.random', { dim: 64, count: 16, seed: 1 }, 0, 1);
-  b.node('truncate', 'latent.scale', { factor: 0.7 }, 1, 1);
-  b.node('mnistTruncated', 'gan.sample', { model: 'mnist' }, 2, 1);
-  b.node('saveTruncated', 'image.save', { name: 'gan-mnist-truncated' }, 3, 1);
+  // rows 1.5 apart: a gan.sample node with its 4×4 grid is taller than one grid row
+  b.node('z', 'latent.random', { dim: 64, count: 16, seed: 1 }, 0, 1.5);
+  b.node('truncate', 'latent.scale', { factor: 0.7 }, 1, 1.5);
+  b.node('mnistTruncated', 'gan.sample', { model: 'mnist' }, 2, 1.5);
+  b.node('saveTruncated', 'image.save', { name: 'gan-mnist-truncated' }, 3, 1.5);
   b.link('z', 'latent', 'truncate', 'latent');
   b.link('truncate', 'latent', 'mnistTruncated', 'latent');
   b.link('mnistTruncated', 'image', 'saveTruncated', 'image');
   if (fashion) {
-    b.node('fashion', 'gan.sample', { model: 'fashion', seed: 1, count: 16 }, 0, 2);
-    b.node('saveFashion', 'image.save', { name: 'gan-fashion' }, 2, 2);
+    b.node('fashion', 'gan.sample', { model: 'fashion', seed: 1, count: 16 }, 0, 3);
+    b.node('saveFashion', 'image.save', { name: 'gan-fashion' }, 2, 3);
     b.link('fashion', 'image', 'saveFashion', 'image');
   }
   return b.g;
@@ -138,11 +139,14 @@ function conditionalGallery(): Graph {
     'Conditional gallery',
     'The class-conditional generators, one row per class: eight MNIST digits of each class 0 … 9 (gan.sample label = the class), each row judged by the shipped classifier (rate = share of the row it reads as that class with confidence ≥ 0.9), and eight Fashion-MNIST samples of each class (0 T-shirt, 1 trouser, 2 pullover, 3 dress, 4 coat, 5 sandal, 6 shirt, 7 sneaker, 8 bag, 9 ankle boot).',
   );
+  // classes 0–4 on the left, 5–9 on the right: five rows, so Fit shows it at a readable zoom
   for (let c = 0; c < 10; c++) {
-    b.node(`digit${c}`, 'gan.sample', { model: 'mnist', seed: 1, count: 8, columns: 8, label: c }, 0, c);
-    b.node(`recognise${c}`, 'classify', { model: 'mnist', expected: c }, 2, c);
+    const col = c < 5 ? 0 : 3.25;
+    const row = c % 5;
+    b.node(`digit${c}`, 'gan.sample', { model: 'mnist', seed: 1, count: 8, columns: 8, label: c }, col, row);
+    b.node(`recognise${c}`, 'classify', { model: 'mnist', expected: c }, col + 1, row);
     b.wire(`digit${c}`, `recognise${c}`);
-    b.node(`clothes${c}`, 'gan.sample', { model: 'fashion', seed: 1, count: 8, columns: 8, label: c }, 3, c);
+    b.node(`clothes${c}`, 'gan.sample', { model: 'fashion', seed: 1, count: 8, columns: 8, label: c }, col + 2, row);
   }
   return b.g;
 }

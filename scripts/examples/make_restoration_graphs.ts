@@ -44,16 +44,16 @@ function inpaintGraph(): Graph {
     b.wire('strokes', id, 'mask', 'mask');
     restored.push([id, cap(method)]);
   });
-  let row = 0;
-  for (const [src, label] of restored) {
-    for (const [type, m] of [['metric.ssim', 'ssim'], ['metric.psnr', 'psnr']] as const) {
-      const id = b.node(`${m}${label}`, type, {}, 3, row++);
+  // one row per restored image: SSIM, PSNR and save side by side (the graph fits the view at a readable zoom)
+  restored.forEach(([src, label], row) => {
+    [['metric.ssim', 'ssim'], ['metric.psnr', 'psnr']].forEach(([type, m], k) => {
+      const id = b.node(`${m}${label}`, type!, {}, 3 + k, row);
       b.wire('load', id, 'a');
       b.wire(src, id, 'b');
-    }
-    const save = b.node(`save${label}`, 'image.save', { name: `inpaint-${src}` }, 4, row / 2 - 1);
+    });
+    const save = b.node(`save${label}`, 'image.save', { name: `inpaint-${src}` }, 5, row);
     b.wire(src, save);
-  }
+  });
   return b.g;
 }
 
