@@ -36,12 +36,13 @@ What the literature recommends for a class-conditional GAN, kept small for a CPU
 import argparse
 import json
 import os
-import time
 
 import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+
+from torch_common import StepLog, as_tfjs, load_images, load_labels, round_to_float16
 
 LATENT = 64
 CLASSES = 10
@@ -113,12 +114,6 @@ class Discriminator(nn.Module):
         return d, (self.aux(h) if self.aux is not None else None)
 
 
-def load(data, split):
-    images = np.fromfile(f"tmp/data/{data}-{split}-images.u8", dtype=np.uint8).reshape(-1, 1, 28, 28)
-    labels = np.fromfile(f"tmp/data/{data}-{split}-labels.u8", dtype=np.uint8).astype(np.int64)
-    return torch.from_numpy(images.astype(np.float32) / 255.0), torch.from_numpy(labels)
-
-
 def onehot(y):
     return F.one_hot(y, CLASSES).float()
 
@@ -136,7 +131,7 @@ def export(g):
     for conv in ["g_conv1", "g_conv2", "image"]:
         out[f"{conv}/kernel"] = sd[f"{conv}.weight"].transpose(2, 3, 1, 0)  # [kh, kw, in, out]
     out["image/bias"] = sd["image.bias"]
-    return {k: {"shape": list(v.shape), "values": v.flatten().tolist()} for k, v in out.items()}
+    return as_tfjs(out)
 
 
 def main():
@@ -146,7 +141,7 @@ def main():
     torch.manual_seed(a.seed)
     np.random.seed(a.seed)
     torch.set_num_threads(a.threads)
-    x_all, y_all = load(a.data, "train")
+    x_all, y_all = load_images(a.data, "train"), load_labels(a.data, "train")
     n = len(y_all)
     G, D = Generator(a.width), Discriminator(a.dwidth, a.ac > 0)
     E = Generator(a.width)
@@ -154,10 +149,7 @@ def main():
     E.eval()
     gopt = torch.optim.Adam(G.parameters(), lr=a.lr, betas=(0.0, 0.9))
     dopt = torch.optim.Adam(D.parameters(), lr=a.lr, betas=(0.0, 0.9))
-    log = open(os.path.join(out, "train-log.csv"), "w")
-    log.write("step,dLoss,gLoss,seconds\n")
-    t0 = time.time()
-    acc = [0.0, 0.0]
+    log = StepLog(out, ["dLoss", "gLoss"], 5)
     for step in range(1, a.steps + 1):
         idx = torch.randint(0, n, (a.batch,))
         x, y = x_all[idx], y_all[idx]
@@ -189,21 +181,13 @@ def main():
                     be.mul_(a.ema).add_(bg, alpha=1 - a.ema)
                 else:
                     be.copy_(bg)
-        acc[0] += d_loss.item()
-        acc[1] += g_loss.item()
-        if step % 100 == 0 or step == a.steps:
-            k = 100 if step % 100 == 0 else step % 100
-            sec = time.time() - t0
-            log.write(f"{step},{acc[0] / k:.5f},{acc[1] / k:.5f},{sec:.1f}\n")
-            log.flush()
-            if step % 500 == 0 or step == a.steps:
-                print(f"step {step}/{a.steps} d {acc[0] / k:.3f} g {acc[1] / k:.3f} {sec:.0f} s", flush=True)
-            acc = [0.0, 0.0]
-    seconds = time.time() - t0
+        row = log.add(step, a.steps, [d_loss.item(), g_loss.item()])
+        if row is not None and (step % 500 == 0 or step == a.steps):
+            (dl, gl), sec = row
+            print(f"step {step}/{a.steps} d {dl:.3f} g {gl:.3f} {sec:.0f} s", flush=True)
+    seconds = log.seconds()
     # shipped weights are float16: round them so the fixture is what the tfjs model computes
-    with torch.no_grad():
-        for t in list(E.parameters()) + [b for b in E.buffers() if b.dtype.is_floating_point]:
-            t.copy_(t.half().float())
+    round_to_float16(list(E.parameters()) + [b for b in E.buffers() if b.dtype.is_floating_point])
     json.dump(export(E), open(os.path.join(out, "weights.json"), "w"))
     g = torch.Generator().manual_seed(123)
     zf = torch.randn(20, LATENT, generator=g)

@@ -31,12 +31,13 @@ import argparse
 import json
 import math
 import os
-import time
 
 import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+
+from torch_common import StepLog, as_tfjs, load_images, round_to_float16
 
 
 def parse():
@@ -98,11 +99,6 @@ class Discriminator(nn.Module):
         return self.out(h.flatten(1)).squeeze(1)
 
 
-def load(data, split):
-    images = np.fromfile(f"tmp/data/{data}-{split}-images.u8", dtype=np.uint8).reshape(-1, 1, 28, 28)
-    return torch.from_numpy(images.astype(np.float32) / 255.0)
-
-
 YY, XX = np.mgrid[0:28, 0:28] + 0.5
 
 
@@ -155,7 +151,7 @@ def export(g):
     for name, layer in g.named_children():
         out[f"{name}/kernel"] = layer.weight.detach().numpy().astype(np.float32).transpose(2, 3, 1, 0)
         out[f"{name}/bias"] = layer.bias.detach().numpy().astype(np.float32)
-    return {k: {"shape": list(v.shape), "values": v.flatten().tolist()} for k, v in out.items()}
+    return as_tfjs(out)
 
 
 def main():
@@ -164,18 +160,15 @@ def main():
     os.makedirs(out, exist_ok=True)
     torch.manual_seed(a.seed)
     torch.set_num_threads(a.threads)
-    x_all = load(a.data, "train")
+    x_all = load_images(a.data, "train")
     n = len(x_all)
     masks = mask_bank(20000, a.seed)
-    x_test = load(a.data, "test")[:1000]
+    x_test = load_images(a.data, "test")[:1000]
     m_test = mask_bank(1000, a.seed + 1000)
     G, D = Generator(a.width), Discriminator(a.dwidth)
     gopt = torch.optim.Adam(G.parameters(), lr=a.lr, betas=(0.5, 0.9))
     dopt = torch.optim.Adam(D.parameters(), lr=2e-4, betas=(0.5, 0.9))
-    log = open(os.path.join(out, "train-log.csv"), "w")
-    log.write("step,dLoss,gAdv,holeMse,seconds\n")
-    t0 = time.time()
-    acc = np.zeros(3)
+    log = StepLog(out, ["dLoss", "gAdv", "holeMse"], 5)
     for step in range(1, a.steps + 1):
         x = x_all[torch.randint(0, n, (a.batch,))]
         m = masks[torch.randint(0, len(masks), (a.batch,))]
@@ -191,24 +184,17 @@ def main():
         gopt.zero_grad()
         g_loss.backward()
         gopt.step()
-        acc += [d_loss.item(), adv.item(), hole.item()]
-        if step % 100 == 0 or step == a.steps:
-            k = 100 if step % 100 == 0 else step % 100
-            sec = time.time() - t0
-            dl, ad, ho = acc / k
-            log.write(f"{step},{dl:.5f},{ad:.5f},{ho:.5f},{sec:.1f}\n")
-            log.flush()
+        row = log.add(step, a.steps, [d_loss.item(), adv.item(), hole.item()])
+        if row is not None:
+            (dl, ad, ho), sec = row
             if step % 500 == 0 or step == a.steps:
                 with torch.no_grad():
                     gt = G(gen_input(x_test, m_test))
                     tl1 = (((gt - x_test) ** 2 * m_test).sum() / m_test.sum()).item()
                 print(f"step {step}/{a.steps} d {dl:.3f} adv {ad:.3f} hole MSE {ho:.4f} (test {tl1:.4f}) {sec:.0f} s", flush=True)
-            acc[:] = 0
-    seconds = time.time() - t0
+    seconds = log.seconds()
     G.eval()
-    with torch.no_grad():
-        for t in G.parameters():
-            t.copy_(t.half().float())
+    round_to_float16(G.parameters())
     json.dump(export(G), open(os.path.join(out, "weights.json"), "w"))
     xi = gen_input(x_test[:8], m_test[:8])
     with torch.no_grad():

@@ -27,12 +27,13 @@ shipped), train-log.csv (step, loss, recon, kl, seconds), train-info.json.
 import argparse
 import json
 import os
-import time
 
 import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+
+from torch_common import StepLog, as_tfjs, load_images, round_to_float16
 
 LATENT = 16
 
@@ -89,11 +90,6 @@ class Decoder(nn.Module):
         return torch.sigmoid(self.image(h))
 
 
-def load(data, split):
-    images = np.fromfile(f"tmp/data/{data}-{split}-images.u8", dtype=np.uint8).reshape(-1, 1, 28, 28)
-    return torch.from_numpy(images.astype(np.float32) / 255.0)
-
-
 def export(modules):
     out = {}
     for m in modules:
@@ -104,7 +100,7 @@ def export(modules):
             else:  # Conv2d [out, in, kh, kw] / ConvTranspose2d [in, out, kh, kw] → [kh, kw, ·, ·]
                 out[f"{name}/kernel"] = w.transpose(2, 3, 1, 0)
             out[f"{name}/bias"] = layer.bias.detach().numpy().astype(np.float32)
-    return {k: {"shape": list(v.shape), "values": v.flatten().tolist()} for k, v in out.items()}
+    return as_tfjs(out)
 
 
 def main():
@@ -113,17 +109,14 @@ def main():
     os.makedirs(out, exist_ok=True)
     torch.manual_seed(a.seed)
     torch.set_num_threads(a.threads)
-    x_all = load(a.data, "train")
-    x_test = load(a.data, "test")[:2000]
+    x_all = load_images(a.data, "train")
+    x_test = load_images(a.data, "test")[:2000]
     n = len(x_all)
     enc, dec = Encoder(), Decoder()
     params = list(enc.parameters()) + list(dec.parameters())
     opt = torch.optim.Adam(params, lr=a.lr)
     sched = torch.optim.lr_scheduler.MultiStepLR(opt, [int(a.steps * 0.8)], 0.1)
-    log = open(os.path.join(out, "train-log.csv"), "w")
-    log.write("step,loss,recon,kl,seconds\n")
-    t0 = time.time()
-    acc = np.zeros(3)
+    log = StepLog(out, ["loss", "recon", "kl"], 4)
     for step in range(1, a.steps + 1):
         x = x_all[torch.randint(0, n, (a.batch,))]
         m, lv = enc(x)
@@ -136,26 +129,19 @@ def main():
         loss.backward()
         opt.step()
         sched.step()
-        acc += [loss.item(), recon.item(), kl.item()]
-        if step % 100 == 0 or step == a.steps:
-            k = 100 if step % 100 == 0 else step % 100
-            sec = time.time() - t0
-            l, r, kk = acc / k
-            log.write(f"{step},{l:.4f},{r:.4f},{kk:.4f},{sec:.1f}\n")
-            log.flush()
+        row = log.add(step, a.steps, [loss.item(), recon.item(), kl.item()])
+        if row is not None:
+            (l, r, kk), sec = row
             if step % 1000 == 0 or step == a.steps:
                 with torch.no_grad():
                     mt, _ = enc(x_test)
                     mse = ((dec(mt) - x_test) ** 2).flatten(1).mean(1)
                     psnr = (-10 * torch.log10(mse.clamp_min(1e-10))).mean().item()
                 print(f"step {step}/{a.steps} loss {l:.2f} recon {r:.2f} kl {kk:.2f} test PSNR {psnr:.2f} dB {sec:.0f} s", flush=True)
-            acc[:] = 0
-    seconds = time.time() - t0
+    seconds = log.seconds()
     enc.eval()
     dec.eval()
-    with torch.no_grad():
-        for t in params:
-            t.copy_(t.half().float())
+    round_to_float16(params)
     json.dump(export([enc, dec]), open(os.path.join(out, "weights.json"), "w"))
     g = torch.Generator().manual_seed(123)
     z = torch.randn(8, LATENT, generator=g)
