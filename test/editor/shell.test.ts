@@ -10,7 +10,7 @@ import { createConflictFlow } from '../../src/editor/shell/conflicts';
 import { initialBackend, rememberedLimit } from '../../src/editor/shell/engine';
 import { createImportExport, fileStem, isLoadableImage, looksLikePng } from '../../src/editor/shell/importExport';
 import { boxCss, createInput, inside } from '../../src/editor/shell/input';
-import { clearJournal, readJournal, type JournalStore } from '../../src/editor/shell/library';
+import { clearJournal, pageStore, readJournal, type JournalStore } from '../../src/editor/shell/library';
 import { absoluteBase, detailAt, EditorSession, NOTICE_ACTION_MS, NOTICE_MS, plural } from '../../src/editor/shell/session';
 import { thumbnailSize, thumbnailSource } from '../../src/editor/shell/thumbnails';
 import { MIN_PANEL_WIDTH, panelWidthAt } from '../../src/editor/shell/viewer';
@@ -258,6 +258,18 @@ describe('the unsaved-edits journal', () => {
     expect(readJournal(store, 'g1')).toMatchObject({ graphId: 'g1', baseRev: 3, name: 'A' });
     clearJournal(store, 'g1');
     expect(map.size).toBe(0);
+  });
+
+  it('a page whose storage is blocked (reading localStorage throws) gets a store that keeps nothing', () => {
+    vi.stubGlobal('window', {
+      get localStorage(): Storage {
+        throw new Error('SecurityError: access is denied for this document');
+      },
+    });
+    const store = pageStore();
+    store.setItem(journalKey('g1'), '{}');
+    expect(store.getItem(journalKey('g1'))).toBeNull();
+    expect(readJournal(store, 'g1')).toBeNull();
   });
 });
 

@@ -28,6 +28,15 @@ export interface JournalStore {
   removeItem(key: string): void;
 }
 
+/** localStorage, or (where reading it throws: storage blocked) a store that keeps nothing. */
+export function pageStore(): JournalStore {
+  try {
+    return window.localStorage;
+  } catch {
+    return { getItem: () => null, setItem: () => undefined, removeItem: () => undefined };
+  }
+}
+
 export function readJournal(store: JournalStore, id: string): UnsavedJournal | null {
   try {
     return parseJournal(store.getItem(journalKey(id)));
@@ -44,7 +53,7 @@ export function clearJournal(store: JournalStore, id: string): void {
   }
 }
 
-export function createLibrarySession(s: EditorSession, engine: EngineSession, links: LibraryLinks, store: JournalStore = localStorage) {
+export function createLibrarySession(s: EditorSession, engine: EngineSession, links: LibraryLinks, store: JournalStore = pageStore()) {
   const { state, library, current, saveView } = s;
   let unwatch: (() => void) | null = null;
   /** The id of the notice showing the last save error, until a save succeeds. */
