@@ -37,46 +37,44 @@ export async function ganInpaint(model: tfl.LayersModel, data: Float32Array, h: 
   const rows = h / th;
   const cols = w / tw;
   const colour = c === 2 || c === 4 ? c - 1 : c;
-  // only tiles with a hole go through the network
-  const tiles: number[] = [];
+  // only tiles with a hole go through the network: their top-left corners, computed once
+  const tiles: { y0: number; x0: number }[] = [];
   for (let t = 0; t < rows * cols; t++) {
     const y0 = Math.floor(t / cols) * th;
     const x0 = (t % cols) * tw;
     let any = false;
     for (let y = y0; y < y0 + th && !any; y++) for (let x = x0; x < x0 + tw; x++) if (hole[y * w + x]) any = true;
-    if (any) tiles.push(t);
+    if (any) tiles.push({ y0, x0 });
   }
+  /** Image pixel index of pixel (y, x) of tile k. */
+  const at = (k: number, y: number, x: number): number => (tiles[k]!.y0 + y) * w + tiles[k]!.x0 + x;
   const input = new Float32Array(tiles.length * th * tw * 2);
-  tiles.forEach((t, k) => {
-    const y0 = Math.floor(t / cols) * th;
-    const x0 = (t % cols) * tw;
+  for (let k = 0; k < tiles.length; k++) {
     for (let y = 0; y < th; y++) {
       for (let x = 0; x < tw; x++) {
-        const i = (y0 + y) * w + x0 + x;
+        const i = at(k, y, x);
         const g = colour >= 3 ? 0.299 * data[i * c]! + 0.587 * data[i * c + 1]! + 0.114 * data[i * c + 2]! : data[i * c]!;
         const o = ((k * th + y) * tw + x) * 2;
         input[o] = hole[i] ? 0 : g;
         input[o + 1] = hole[i]!;
       }
     }
-  });
+  }
   const y = tf.tidy(() => model.predict(tf.tensor4d(input, [tiles.length, th, tw, 2])) as tf.Tensor);
   const fill = (await y.data()) as Float32Array;
   y.dispose();
   const out = data.slice();
-  tiles.forEach((t, k) => {
-    const y0 = Math.floor(t / cols) * th;
-    const x0 = (t % cols) * tw;
+  for (let k = 0; k < tiles.length; k++) {
     for (let yy = 0; yy < th; yy++) {
       for (let x = 0; x < tw; x++) {
-        const i = (y0 + yy) * w + x0 + x;
+        const i = at(k, yy, x);
         if (!hole[i]) continue;
         const v = Math.min(1, Math.max(0, fill[(k * th + yy) * tw + x]!));
         for (let ch = 0; ch < colour; ch++) out[i * c + ch] = v;
         if (colour < c) out[i * c + colour] = 1;
       }
     }
-  });
+  }
   return out;
 }
 
