@@ -2,8 +2,8 @@
  * Evaluation keys: what a node's result is the result OF, computable from a graph document
  * alone (no tensors, no image bytes), so the editor and the worker agree on it.
  *
- * A node's key hashes its type, its explicit params and, for every wired input, the key of
- * the node feeding it and that node's port. Two nodes with the same key compute the same
+ * A node's key hashes its type, its explicit params, its mode (bypass / mute) when set and,
+ * for every wired input, the key of the node feeding it and that node's port. Two nodes with the same key compute the same
  * thing (given the same image bytes behind the same sources); a node that was deleted and
  * re-added under the same id with other params or wires gets another key. The editor shows
  * a result (thumbnail, value, status, preview) only while the node's current key equals the
@@ -15,6 +15,8 @@ interface KeyNode {
   readonly id: string;
   readonly type: string;
   readonly params?: Readonly<Record<string, unknown>>;
+  /** `bypass` / `mute` (format version 2); part of the key, so descendants change too. */
+  readonly mode?: string;
 }
 interface KeyEdge {
   readonly from: { readonly node: string; readonly port: string };
@@ -50,7 +52,7 @@ export function evaluationKeys(doc: KeyDocument): Map<string, string> {
     visiting.add(id);
     const wired = (inputs.get(id) ?? []).map(([port, from, fromPort]) => [port, keyOf(from), fromPort]).sort((a, b) => (a[0]! < b[0]! ? -1 : a[0]! > b[0]! ? 1 : 0));
     visiting.delete(id);
-    const key = hashValue({ t: node.type, p: node.params ?? {}, i: wired });
+    const key = hashValue(node.mode ? { t: node.type, p: node.params ?? {}, i: wired, m: node.mode } : { t: node.type, p: node.params ?? {}, i: wired });
     keys.set(id, key);
     return key;
   };

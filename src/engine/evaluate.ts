@@ -33,13 +33,16 @@ export interface EvaluationResult {
   /**
    * Outputs of every node evaluated in this run (targets and ancestors) that succeeded.
    * Tensors stay owned by the engine cache and are pinned until release(); clone to keep
-   * them longer. Throws after release().
+   * them longer. Throws after release(). A bypassed node's outputs are the values it passes
+   * through (an output with no input of its type to pass is absent); a muted node has none.
    */
   outputs(node: string): Readonly<Record<string, Value>> | undefined;
   value(node: string, port: string): Value | undefined;
   /** Failing nodes AND their descendants (the cause names the failed ancestor). */
   readonly errors: ReadonlyMap<string, NodeExecutionError>;
   readonly status: ReadonlyMap<string, NodeStatus>;
+  /** Nodes not evaluated because of a mute → the muted node that stopped them (itself when muted). */
+  readonly muted: ReadonlyMap<string, string>;
   /** ms per node evaluated in this run (load + compute + readback; a cache hit's lookup time). */
   readonly timings: ReadonlyMap<string, number>;
   release(): void;
@@ -108,6 +111,20 @@ export class UpstreamFailure extends Error {
     this.root = root;
   }
 }
+
+/**
+ * A bypassed node's routing: for each output, the first input port of the same port type
+ * (in declaration order), or null when it has none.
+ */
+export function passThroughPorts(def: AnyNodeDefinition): Record<string, string | null> {
+  const out: Record<string, string | null> = {};
+  const inputs = Object.entries(def.inputs);
+  for (const [port, spec] of Object.entries(def.outputs)) out[port] = inputs.find(([, i]) => i.type === spec.type)?.[0] ?? null;
+  return out;
+}
+
+/** Where a bypassed node's output comes from: an output of an evaluated node, or nothing (why). */
+type PassedSource = { readonly node: string; readonly port: string } | { readonly none: string };
 
 /** Yield to the event loop (a macrotask) at most this often during a run. */
 const YIELD_EVERY_MS = 10;
@@ -199,16 +216,17 @@ class Result implements EvaluationResult {
   private released = false;
   constructor(
     readonly backend: string,
-    private readonly entries: ReadonlyMap<string, CacheEntry>,
+    private readonly outputsOf: (node: string) => Readonly<Record<string, Value>> | undefined,
     readonly errors: ReadonlyMap<string, NodeExecutionError>,
     readonly status: ReadonlyMap<string, NodeStatus>,
+    readonly muted: ReadonlyMap<string, string>,
     readonly timings: ReadonlyMap<string, number>,
     private readonly onRelease: (r: Result) => void,
   ) {}
 
   outputs(node: string): Readonly<Record<string, Value>> | undefined {
     if (this.released) throw new Error(`evaluation result was released; outputs of node "${node}" are no longer available`);
-    return this.entries.get(node)?.outputs;
+    return this.outputsOf(node);
   }
 
   value(node: string, port: string): Value | undefined {
@@ -337,9 +355,11 @@ export class Engine {
     const parentsOf = (id: string): string[] => {
       const node = graph.getNode(id);
       const def = node && this.registry.get(node.type);
-      if (!def) return [];
+      // A muted node needs nothing; a bypassed one only the inputs it passes through.
+      if (!def || node.mode === 'mute') return [];
       const ps: string[] = [];
-      for (const port of Object.keys(def.inputs)) {
+      const ports = node.mode === 'bypass' ? [...new Set(Object.values(passThroughPorts(def)).filter((p): p is string => p !== null))] : Object.keys(def.inputs);
+      for (const port of ports) {
         const e = graph.edgeInto(id, port);
         if (e && graph.getNode(e.from.node)) ps.push(e.from.node);
       }
@@ -388,11 +408,35 @@ export class Engine {
     const status = new Map<string, NodeStatus>();
     const timings = new Map<string, number>();
     for (const id of planned) status.set(id, 'queued');
+    /** Bypassed node → output → where its value comes from (resolved through bypassed chains). */
+    const passed = new Map<string, Map<string, PassedSource>>();
+    /** Node not evaluated because of a mute → the muted node. */
+    const muted = new Map<string, string>();
+    const outputsOf = (node: string): Readonly<Record<string, Value>> | undefined => {
+      const routes = passed.get(node);
+      if (!routes) return entries.get(node)?.outputs;
+      const out: Record<string, Value> = {};
+      for (const [port, src] of routes) {
+        const v = 'none' in src ? undefined : entries.get(src.node)?.outputs[src.port];
+        if (v !== undefined) out[port] = v;
+      }
+      return out;
+    };
 
     for (const id of planned) {
       run.check();
       await this.yieldTurn();
       run.check();
+      const mode = this.modeOutcome(graph, id, passed, muted);
+      if (mode) {
+        status.set(id, mode);
+        timings.set(id, 0);
+        run.unfinished.delete(id);
+        run.done++;
+        run.emit({ type: 'status', node: id, status: mode, ms: 0 });
+        run.emit({ type: 'progress', done: run.done, total, node: id });
+        continue;
+      }
       const t0 = now();
       status.set(id, 'running');
       run.emit({ type: 'status', node: id, status: 'running' });
@@ -400,7 +444,7 @@ export class Engine {
       let st: NodeStatus;
       let error: NodeExecutionError | undefined;
       try {
-        const out = await this.evaluateNode(run, graph, id, entries, sigs, roots, info, total);
+        const out = await this.evaluateNode(run, graph, id, entries, sigs, roots, passed, info, total);
         this.cache.pin(out.entry);
         run.pinned.push(out.entry);
         entries.set(id, out.entry);
@@ -428,10 +472,49 @@ export class Engine {
     this.collectResources(graph);
     const pinned = [...run.pinned];
     run.pinned.length = 0;
-    const result = new Result(backend, entries, errors, status, timings, (r) => this.releaseResult(r));
+    const result = new Result(backend, outputsOf, errors, status, muted, timings, (r) => this.releaseResult(r));
     this.live.set(result, pinned);
     this.cache.evictToBudget();
     return result;
+  }
+
+  /**
+   * Mute and bypass, decided before a node would run: 'muted' when the node is muted or a
+   * wired input (followed through bypassed nodes) comes from a muted node; 'bypassed' when
+   * it is bypassed (its routes are recorded in `passed`); null when it runs normally.
+   */
+  private modeOutcome(graph: GraphReadModel, id: string, passed: Map<string, Map<string, PassedSource>>, muted: Map<string, string>): 'muted' | 'bypassed' | null {
+    const node = graph.getNode(id);
+    const def = node && this.registry.get(node.type);
+    if (!node || !def) return null;
+    if (node.mode === 'mute') {
+      muted.set(id, id);
+      return 'muted';
+    }
+    const resolve = (from: { node: string; port: string }): PassedSource => passed.get(from.node)?.get(from.port) ?? from;
+    const ports = node.mode === 'bypass' ? passThroughPorts(def) : null;
+    const needed = ports ? Object.values(ports).filter((p): p is string => p !== null) : Object.keys(def.inputs);
+    for (const port of needed) {
+      const e = graph.edgeInto(id, port);
+      if (!e) continue;
+      const src = resolve(e.from);
+      const root = 'none' in src ? undefined : muted.get(src.node);
+      if (root !== undefined) {
+        muted.set(id, root);
+        return 'muted';
+      }
+    }
+    if (!ports) return null;
+    const routes = new Map<string, PassedSource>();
+    for (const [out, port] of Object.entries(ports)) {
+      const e = port === null ? undefined : graph.edgeInto(id, port);
+      const type = def.outputs[out]!.type;
+      if (e) routes.set(out, resolve(e.from));
+      else if (port === null) routes.set(out, { none: `node "${id}" is bypassed and has no ${type} input to pass to its output "${out}"` });
+      else routes.set(out, { none: `node "${id}" is bypassed and its input "${port}", which would pass to its output "${out}", is not connected` });
+    }
+    passed.set(id, routes);
+    return 'bypassed';
   }
 
   private releaseResult(r: Result): void {
@@ -458,6 +541,7 @@ export class Engine {
     entries: ReadonlyMap<string, CacheEntry>,
     sigs: ReadonlyMap<string, string>,
     roots: ReadonlyMap<string, string>,
+    passed: ReadonlyMap<string, ReadonlyMap<string, PassedSource>>,
     info: { type: string; params: Readonly<Record<string, unknown>> },
     total: number,
   ): Promise<NodeOutcome> {
@@ -485,7 +569,11 @@ export class Engine {
         inSigs[port] = null;
         continue;
       }
-      const up = edge.from.node;
+      // Through bypassed nodes to the output that really feeds this input.
+      const src = passed.get(edge.from.node)?.get(edge.from.port) ?? edge.from;
+      if ('none' in src) throw new Error(`input "${port}" comes from output "${edge.from.port}" of node "${edge.from.node}": ${src.none}`);
+      const up = src.node;
+      const upPort = src.port;
       const root = roots.get(up);
       if (root !== undefined) throw new UpstreamFailure(port, up, root);
       const upEntry = entries.get(up);
@@ -493,15 +581,15 @@ export class Engine {
       if (!upEntry || upSig === undefined) {
         throw new Error(graph.getNode(up) ? `input "${port}": node "${up}" was not evaluated` : `input "${port}" comes from node "${up}", which does not exist`);
       }
-      if (!hasOwn(upEntry.outputs, edge.from.port)) {
-        throw new Error(`input "${port}" is wired to output "${edge.from.port}" of node "${up}", which has no such output`);
+      if (!hasOwn(upEntry.outputs, upPort)) {
+        throw new Error(`input "${port}" is wired to output "${upPort}" of node "${up}", which has no such output`);
       }
-      const v = upEntry.outputs[edge.from.port]!;
+      const v = upEntry.outputs[upPort]!;
       if ((spec.type === 'number') !== (typeof v === 'number')) {
-        throw new Error(`input "${port}" (${spec.type}) got ${describe(v)} from output "${edge.from.port}" of node "${up}"`);
+        throw new Error(`input "${port}" (${spec.type}) got ${describe(v)} from output "${upPort}" of node "${up}"`);
       }
       inputs[port] = v;
-      inSigs[port] = inputSignature(upSig, edge.from.port);
+      inSigs[port] = inputSignature(upSig, upPort);
     }
 
     let resource: Resource | undefined;

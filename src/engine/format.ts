@@ -33,11 +33,11 @@ import {
   type PathIssue,
 } from './checks';
 import { GraphError, GraphFileError, type FileIssue } from './errors';
-import { EDGE_FIELD_KEYS, GRAPH_FIELD_KEYS, Graph, NODE_FIELD_KEYS } from './graph';
+import { EDGE_FIELD_KEYS, GRAPH_FIELD_KEYS, Graph, NODE_FIELD_KEYS, modeProblem } from './graph';
 import { FORMAT_VERSION, migrateDocument, type JsonDocument } from './migrations';
 import { hasOwn, validateParams } from './params';
 import type { NodeRegistry } from './registry';
-import type { Position } from './types';
+import { NODE_MODES, type NodeMode, type Position } from './types';
 
 export { FORMAT_VERSION } from './migrations';
 export const FORMAT_ID = 'pixel-loom.graph';
@@ -56,6 +56,8 @@ export interface NodeDocument {
   type: string;
   params: Record<string, unknown>;
   position: Position;
+  /** Format version 2: `bypass` or `mute`; absent = active. */
+  mode?: NodeMode;
   [key: string]: unknown;
 }
 export interface GraphDocument {
@@ -249,6 +251,13 @@ function validateCurrent(doc: JsonDocument, registry: NodeRegistry, opts: ParseO
         if (bad.length === 0) position = n.position as Position;
       }
 
+      // mode (format version 2)
+      let mode: NodeMode | undefined;
+      if (hasOwn(n, 'mode')) {
+        if (NODE_MODES.includes(n.mode as NodeMode)) mode = n.mode as NodeMode;
+        else add(keyPath(p, 'mode'), modeProblem(n.mode));
+      }
+
       // unknown keys
       const extra: Record<string, unknown> = {};
       for (const k of Object.keys(n)) {
@@ -269,6 +278,7 @@ function validateCurrent(doc: JsonDocument, registry: NodeRegistry, opts: ParseO
           type,
           params: paramsOk ? params : {},
           ...(position ? { position } : {}),
+          ...(mode ? { mode } : {}),
           extra,
           allowUnknownType: true,
           ...(opts.deferParamChecks ? { deferParamChecks: true } : {}),
@@ -396,6 +406,7 @@ export function graphToDocument(g: Graph): GraphDocument {
     setOwn(nd, 'type', n.type);
     setOwn(nd, 'params', params);
     setOwn(nd, 'position', { x: n.position.x, y: n.position.y });
+    if (n.mode) setOwn(nd, 'mode', n.mode);
     for (const k of Object.keys(n.extra)) setOwn(nd, k, cloneData(n.extra[k]));
     nodes.push(nd);
   }

@@ -29,8 +29,8 @@ import {
 import { GraphError } from './errors';
 import { effectiveParams, hasOwn, validateParams } from './params';
 import type { NodeRegistry } from './registry';
-import { canConnect } from './types';
-import type { AnyNodeDefinition, Edge, GraphNode, GraphReadModel, PortRef, PortSpec, Position } from './types';
+import { NODE_MODES, canConnect } from './types';
+import type { AnyNodeDefinition, Edge, GraphNode, GraphReadModel, NodeMode, PortRef, PortSpec, Position } from './types';
 
 export type GraphEvent =
   | { kind: 'nodeAdded'; node: GraphNode }
@@ -39,6 +39,7 @@ export type GraphEvent =
   | { kind: 'disconnected'; edge: Edge }
   | { kind: 'paramChanged'; id: string; name: string; value: unknown }
   | { kind: 'positionChanged'; id: string; position: Position }
+  | { kind: 'modeChanged'; id: string; mode: NodeMode | undefined }
   | { kind: 'metaChanged' };
 
 export interface AddNodeInput {
@@ -48,6 +49,8 @@ export interface AddNodeInput {
   /** Explicitly set params; omitted ones take their defaults. */
   params?: Record<string, unknown>;
   position?: Position;
+  /** `bypass` or `mute`; omitted = active. */
+  mode?: NodeMode;
   /** Unknown keys of the node object in a file, preserved and written back. */
   extra?: Record<string, unknown>;
   /** Keep a node of a type the registry does not know as a placeholder instead of refusing it. */
@@ -69,7 +72,7 @@ export interface ConnectProblem {
 /** Top-level document keys that are graph fields, not extras. */
 export const GRAPH_FIELD_KEYS: readonly string[] = ['format', 'version', 'name', 'description', 'nodes', 'edges'];
 /** Node keys that are node fields, not extras. */
-export const NODE_FIELD_KEYS: readonly string[] = ['id', 'type', 'params', 'position'];
+export const NODE_FIELD_KEYS: readonly string[] = ['id', 'type', 'params', 'position', 'mode'];
 /** Edge keys that are edge fields, not extras. */
 export const EDGE_FIELD_KEYS: readonly string[] = ['from', 'to'];
 
@@ -77,6 +80,11 @@ const ORIGIN: Position = Object.freeze({ x: 0, y: 0 });
 
 export function formatPortRef(r: PortRef): string {
   return `${r.node}.${r.port}`;
+}
+
+/** Why a value is not a node mode. */
+export function modeProblem(v: unknown): string {
+  return `expected "bypass" or "mute" (or no "mode" for an active node), got ${describe(v)}`;
 }
 
 function portList(ports: Readonly<Record<string, PortSpec>>): string {
@@ -224,6 +232,7 @@ export class Graph implements GraphReadModel {
       if (bad.length) throw new GraphError(`node "${id}" ${bad[0]!.path}: ${bad[0]!.message}`);
       position = clonePosition(n.position);
     }
+    if (n.mode !== undefined && !NODE_MODES.includes(n.mode)) throw new GraphError(`node "${id}" mode: ${modeProblem(n.mode)}`);
     const extra = emptyRecord();
     if (n.extra !== undefined) {
       if (!isPlainObject(n.extra)) throw new GraphError(`node "${id}" extra: expected an object, got ${describe(n.extra)}`);
@@ -234,7 +243,7 @@ export class Graph implements GraphReadModel {
         setOwn(extra, k, deepFreeze(cloneData(n.extra[k])));
       }
     }
-    const node: GraphNode = Object.freeze({ id, type, params, position, extra: Object.freeze(extra) });
+    const node: GraphNode = Object.freeze({ id, type, params, position, ...(n.mode ? { mode: n.mode } : {}), extra: Object.freeze(extra) });
     this.nodes.set(id, node);
     this.emit({ kind: 'nodeAdded', node });
     return node;
@@ -368,6 +377,17 @@ export class Graph implements GraphReadModel {
     if (position.x === node.position.x && position.y === node.position.y) return;
     this.replaceNode({ ...node, position });
     this.emit({ kind: 'positionChanged', id, position });
+  }
+
+  /** Bypasses or mutes a node; `undefined` makes it active again. Emits modeChanged. */
+  setMode(id: string, mode: NodeMode | undefined): void {
+    const node = this.requireNode(id);
+    if (mode !== undefined && !NODE_MODES.includes(mode)) throw new GraphError(`node "${id}" mode: ${modeProblem(mode)}`);
+    if (node.mode === mode) return;
+    const { mode: _old, ...rest } = node;
+    void _old;
+    this.replaceNode(mode ? { ...rest, mode } : rest);
+    this.emit({ kind: 'modeChanged', id, mode });
   }
 
   /** Subscribes to graph events; returns the unsubscribe function. */

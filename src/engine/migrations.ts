@@ -8,11 +8,11 @@
  * document at version `from` and returns the document at version `to` (the runner sets
  * `version`; the migration does not need to).
  */
-import { cloneData, describe, isPlainObject, setOwn } from './checks';
+import { cloneData, describe, isPlainObject, jsonDataProblem, setOwn } from './checks';
 import { GraphFileError } from './errors';
 
 /** The graph file format version this build writes and reads natively. */
-export const FORMAT_VERSION = 1;
+export const FORMAT_VERSION = 2;
 
 export type JsonDocument = Record<string, unknown>;
 
@@ -24,8 +24,29 @@ export interface Migration {
   readonly migrate: (doc: JsonDocument) => JsonDocument;
 }
 
-/** Every migration ever shipped, oldest first. Version 1 is the first format: none yet. */
-export const MIGRATIONS: readonly Migration[] = [];
+/**
+ * 1 → 2: nodes gain the `mode` key (`"bypass"` / `"mute"`, absent = active). In version 1 a
+ * node key `mode` meant nothing: it was an unknown key, kept and written back verbatim. So
+ * that such a node stays active and its value is not lost, the old key is renamed
+ * `legacyMode` (or `legacyMode2`, … when that name is taken too).
+ */
+function migrate1to2(doc: JsonDocument): JsonDocument {
+  const nodes = doc.nodes;
+  if (!Array.isArray(nodes)) return doc;
+  for (const n of nodes) {
+    if (!isPlainObject(n) || !Object.prototype.hasOwnProperty.call(n, 'mode')) continue;
+    let name = 'legacyMode';
+    for (let i = 2; Object.prototype.hasOwnProperty.call(n, name); i++) name = `legacyMode${i}`;
+    setOwn(n, name, n.mode);
+    delete n.mode;
+  }
+  return doc;
+}
+
+/** Every migration ever shipped, oldest first. */
+export const MIGRATIONS: readonly Migration[] = [
+  { from: 1, to: 2, description: 'nodes gain "mode" (bypass / mute); an old unknown node key "mode" is kept as "legacyMode"', migrate: migrate1to2 },
+];
 
 /**
  * Checks that a migration list is a contiguous chain `from → from + 1` ending at `target`.
@@ -64,7 +85,15 @@ export function migrateDocument(doc: JsonDocument, migrations: readonly Migratio
     ]);
   }
   if (version === target) return doc;
-  let current = cloneData(doc);
+  let current: JsonDocument;
+  try {
+    current = cloneData(doc);
+  } catch (e) {
+    // Absurdly deep data (a stack overflow while copying): name where, as validation would.
+    if (!(e instanceof RangeError)) throw e;
+    const where = jsonDataProblem(doc, '');
+    throw new GraphFileError([where ?? { path: '', message: 'data nested too deeply to read' }]);
+  }
   let at = version;
   while (at < target) {
     const m = migrations.find((x) => x.from === at);

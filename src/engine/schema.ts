@@ -119,6 +119,7 @@ export function graphJsonSchema(registry: NodeRegistry): Schema {
           type: { type: 'string', minLength: 1 },
           params: { type: 'object', propertyNames: noProto },
           position: { $ref: '#/$defs/position' },
+          mode: { enum: ['bypass', 'mute'], description: 'bypass: each output passes through the first input of the same port type; mute: the node and everything downstream of it is not evaluated. Absent: active.' },
         },
         propertyNames: noProto,
         $comment: 'Node types not listed below are kept as placeholder nodes with their params verbatim. Unknown node keys are preserved.',

@@ -222,7 +222,19 @@ export interface Position {
   readonly y: number;
 }
 
-export type NodeStatus = 'idle' | 'queued' | 'running' | 'cached' | 'ok' | 'error';
+/**
+ * `bypassed`: the node is bypassed (its outputs pass an input through, it computes nothing);
+ * `muted`: the node is muted, or an input comes from a muted node (nothing is evaluated).
+ */
+export type NodeStatus = 'idle' | 'queued' | 'running' | 'cached' | 'ok' | 'error' | 'bypassed' | 'muted';
+
+/**
+ * How a node takes part in evaluation (graph format version 2, the node's `mode` key; absent =
+ * active). `bypass`: each output passes through the node's first input of the same port
+ * type, nothing is computed; `mute`: the node and everything downstream of it is not evaluated.
+ */
+export type NodeMode = 'bypass' | 'mute';
+export const NODE_MODES: readonly NodeMode[] = ['bypass', 'mute'];
 
 /** A node as stored in a graph. Placeholder nodes (unknown type) keep everything. */
 export interface GraphNode {
@@ -231,6 +243,8 @@ export interface GraphNode {
   /** Explicitly set params, in file order; defaults are not stored. */
   readonly params: Readonly<Record<string, unknown>>;
   readonly position: Position;
+  /** Bypassed or muted; absent when the node is active (the usual case). */
+  readonly mode?: NodeMode;
   /** Unknown keys of the node object in the file, preserved and written back. */
   readonly extra: Readonly<Record<string, unknown>>;
 }

@@ -15,7 +15,7 @@ const reg = toyRegistry();
 /** A canonical document exercising every optional part: description, placeholders, extras everywhere. */
 const CANONICAL_FULL = `{
   "format": "pixel-loom.graph",
-  "version": 1,
+  "version": 2,
   "name": "Everything",
   "description": "all optional parts",
   "nodes": [
@@ -172,7 +172,7 @@ const CANONICAL_FULL = `{
 
 const CANONICAL_MIN = `{
   "format": "pixel-loom.graph",
-  "version": 1,
+  "version": 2,
   "name": "",
   "nodes": [],
   "edges": []
@@ -301,7 +301,47 @@ describe('round trips', () => {
 describe('migrations', () => {
   it('the shipped migration list is a contiguous chain ending at FORMAT_VERSION', () => {
     expect(migrationChainProblems(MIGRATIONS)).toEqual([]);
-    expect(FORMAT_VERSION).toBe(1);
+    expect(FORMAT_VERSION).toBe(2);
+  });
+
+  it('1 → 2: a version-1 file loads with every node active; an old unknown "mode" key is kept as legacyMode', () => {
+    const v1 = baseDoc();
+    (v1.nodes as Record<string, unknown>[])[1]!.mode = 'bypass';
+    (v1.nodes as Record<string, unknown>[])[2]!.mode = { any: 'data' };
+    (v1.nodes as Record<string, unknown>[])[2]!.legacyMode = 1;
+    const g = parseGraph(v1, reg);
+    expect(g.getNode('blur')!.mode).toBeUndefined();
+    expect(g.getNode('blur')!.extra).toEqual({ legacyMode: 'bypass' });
+    expect(g.getNode('score')!.extra).toEqual({ legacyMode: 1, legacyMode2: { any: 'data' } });
+    const doc = graphToDocument(g);
+    expect(doc.version).toBe(2);
+    expect(doc.nodes[1]).toEqual({ id: 'blur', type: 'toy.blur', params: { sigma: 1 }, position: { x: 1, y: 0 }, legacyMode: 'bypass' });
+    // the input document is not changed
+    expect((v1.nodes as Record<string, unknown>[])[1]!.mode).toBe('bypass');
+  });
+
+  it('version 2: "mode" round trips after position; a bad mode is refused by path', () => {
+    const v2 = { ...baseDoc(), version: 2 };
+    (v2.nodes as Record<string, unknown>[])[1]!.mode = 'bypass';
+    (v2.nodes as Record<string, unknown>[])[2]!.mode = 'mute';
+    const g = parseGraph(v2, reg);
+    expect(g.getNode('blur')!.mode).toBe('bypass');
+    expect(g.getNode('score')!.mode).toBe('mute');
+    expect(g.getNode('src')!.mode).toBeUndefined();
+    const doc = graphToDocument(g);
+    expect(Object.keys(doc.nodes[1]!)).toEqual(['id', 'type', 'params', 'position', 'mode']);
+    expect(Object.keys(doc.nodes[0]!)).toEqual(['id', 'type', 'params', 'position']);
+    expect(serializeGraph(parseGraph(serializeGraph(g), reg))).toBe(serializeGraph(g));
+    (v2.nodes as Record<string, unknown>[])[0]!.mode = 'off';
+    expectIssue(v2, 'nodes[0].mode', 'expected "bypass" or "mute" (or no "mode" for an active node), got "off"');
+  });
+
+  it('a version-1 file nested absurdly deep is refused by path while migrating, not a stack overflow', () => {
+    const text = CANONICAL_MIN.replace('"version": 2', '"version": 1').replace('"edges": []', `"edges": [],\n  "deep": ${'['.repeat(100_000)}${']'.repeat(100_000)}`);
+    const issues = issuesOf(text);
+    expect(issues).toHaveLength(1);
+    expect(issues[0]!.path).toBe(`deep${'[0]'.repeat(64)}`);
+    expect(issues[0]!.message).toBe('data nested deeper than 64 levels');
   });
 
   it('detects a broken chain', () => {
@@ -365,7 +405,7 @@ describe('migrations', () => {
       },
     ];
     const v0 = { format: 'pixel-loom.graph', version: 0, name: 'old', nodes: { s: { type: 'toy.source' } }, edges: [] };
-    const migrated = migrateDocument(v0, legacy);
+    const migrated = migrateDocument(v0, legacy, 1);
     expect(migrated.version).toBe(1);
     const g = parseGraph(migrated, reg);
     expect(g.nodeIds()).toEqual(['s']);
@@ -373,8 +413,8 @@ describe('migrations', () => {
   });
 
   it('refuses a newer version with a message that says to update', () => {
-    expect(() => migrateDocument({ version: 3 })).toThrow('this file is format version 3; this pixel-loom reads up to version 1 — update pixel-loom');
-    expectIssue({ ...baseDoc(), version: 3 }, 'version', 'this file is format version 3; this pixel-loom reads up to version 1 — update pixel-loom');
+    expect(() => migrateDocument({ version: 3 })).toThrow('this file is format version 3; this pixel-loom reads up to version 2 — update pixel-loom');
+    expectIssue({ ...baseDoc(), version: 3 }, 'version', 'this file is format version 3; this pixel-loom reads up to version 2 — update pixel-loom');
   });
 
   it('refuses a version no migration reaches, and a missing or non-integer version', () => {

@@ -389,3 +389,28 @@ describe('Graph events', () => {
     expect(seen).toEqual(['disconnected', 'disconnected', 'nodeRemoved']);
   });
 });
+
+describe('Graph.setMode (bypass / mute)', () => {
+  it('sets, clears and refuses modes, emitting modeChanged only on change', () => {
+    const g = new Graph(toyRegistry());
+    g.addNode({ id: 'a', type: 'toy.source' });
+    g.addNode({ id: 'b', type: 'toy.source', mode: 'mute' });
+    expect(g.getNode('b')!.mode).toBe('mute');
+    const events: GraphEvent[] = [];
+    g.on((e) => events.push(e));
+    g.setMode('a', 'bypass');
+    g.setMode('a', 'bypass');
+    expect(g.getNode('a')!.mode).toBe('bypass');
+    g.setMode('a', undefined);
+    expect(g.getNode('a')!.mode).toBeUndefined();
+    expect('mode' in g.getNode('a')!).toBe(false);
+    expect(events).toEqual([
+      { kind: 'modeChanged', id: 'a', mode: 'bypass' },
+      { kind: 'modeChanged', id: 'a', mode: undefined },
+    ]);
+    expect(() => g.setMode('a', 'off' as never)).toThrow('node "a" mode: expected "bypass" or "mute" (or no "mode" for an active node), got "off"');
+    expect(() => g.setMode('zz', 'mute')).toThrow(GraphError);
+    expect(() => g.addNode({ id: 'c', type: 'toy.source', mode: 'x' as never })).toThrow('node "c" mode');
+    expect(() => g.addNode({ id: 'd', type: 'toy.source', extra: { mode: 'mute' } })).toThrow('collides with the node field');
+  });
+});

@@ -64,7 +64,7 @@ function valid(root: S, s: S, v: unknown): boolean {
 }
 
 function doc(nodes: object[]): S {
-  return { format: 'pixel-loom.graph', version: 1, name: 'x', nodes, edges: [] };
+  return { format: 'pixel-loom.graph', version: 2, name: 'x', nodes, edges: [] };
 }
 
 describe('graph JSON Schema', () => {
@@ -130,10 +130,14 @@ describe('graph JSON Schema', () => {
   });
 
   it('checks the document shape', () => {
-    expect(valid(schema, schema, { ...doc([]), version: 2 })).toBe(false);
+    expect(valid(schema, schema, { ...doc([]), version: 1 })).toBe(false);
+    expect(valid(schema, schema, { ...doc([]), version: 3 })).toBe(false);
+    expect(valid(schema, schema, doc([{ id: 'a', type: 'toy.mask', mode: 'bypass' }]))).toBe(true);
+    expect(valid(schema, schema, doc([{ id: 'a', type: 'toy.mask', mode: 'mute' }]))).toBe(true);
+    expect(valid(schema, schema, doc([{ id: 'a', type: 'toy.mask', mode: 'off' }]))).toBe(false);
     expect(valid(schema, schema, { ...doc([]), format: 'other' })).toBe(false);
     expect(valid(schema, schema, { ...doc([]), extraKey: { kept: true } })).toBe(true);
-    expect(valid(schema, schema, JSON.parse('{"format":"pixel-loom.graph","version":1,"nodes":[],"edges":[],"__proto__":1}'))).toBe(false);
+    expect(valid(schema, schema, JSON.parse('{"format":"pixel-loom.graph","version":2,"nodes":[],"edges":[],"__proto__":1}'))).toBe(false);
     expect(valid(schema, schema, { ...doc([]), edges: [{ from: { node: 'a', port: 'x' }, to: { node: 'b' } }] })).toBe(false);
     expect(valid(schema, schema, { ...doc([]), edges: [{ from: { node: 'a', port: 'x' }, to: { node: 'b', port: 'y' }, label: 1 }] })).toBe(true);
     expect(valid(schema, schema, doc([{ id: 'a', type: 'toy.mask', position: { x: 1 } }]))).toBe(false);

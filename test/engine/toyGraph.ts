@@ -2,7 +2,7 @@
  * A tiny GraphReadModel for engine tests, independent of src/engine/graph.ts. No validation:
  * tests wire it correctly (or deliberately wrongly).
  */
-import type { Edge, GraphNode, GraphReadModel } from '../../src/engine/types';
+import type { Edge, GraphNode, GraphReadModel, NodeMode } from '../../src/engine/types';
 
 export class ToyGraph implements GraphReadModel {
   private readonly nodes = new Map<string, GraphNode>();
@@ -40,6 +40,16 @@ export class ToyGraph implements GraphReadModel {
     if (value === undefined) delete params[name];
     else params[name] = value;
     this.nodes.set(id, { ...n, params });
+    return this;
+  }
+
+  /** Bypasses or mutes a node; `undefined` makes it active. */
+  mode(id: string, mode: NodeMode | undefined): this {
+    const n = this.nodes.get(id);
+    if (!n) throw new Error(`no node ${id}`);
+    const { mode: _old, ...rest } = n;
+    void _old;
+    this.nodes.set(id, mode ? { ...rest, mode } : rest);
     return this;
   }
 }
