@@ -253,11 +253,22 @@ export async function evaluateAndWrite(
     const setOut = (node: string, port: string, v: OutputEntry): void => {
       (outputs[node] ??= {})[port] = v;
     };
+    // Muted sinks (and those fed by a muted node) and bypassed image.save nodes write nothing.
+    const skipped: Record<string, string> = {};
     for (const id of sinks) {
       if (errors.has(id)) continue;
       const node = graph.getNode(id)!;
       const def = graph.definitionOf(id);
       if (!def) continue;
+      const root = result.muted.get(id);
+      if (root !== undefined) {
+        skipped[id] = root === id ? 'muted' : `muted: an input comes from muted node "${root}"`;
+        continue;
+      }
+      if (node.type === 'image.save' && result.status.get(id) === 'bypassed') {
+        skipped[id] = 'bypassed';
+        continue;
+      }
       try {
         if (node.type === 'image.save') {
           const edge = graph.edgeInto(id, 'image');
@@ -294,6 +305,7 @@ export async function evaluateAndWrite(
     const json: Record<string, unknown> = { backend: result.backend || opts.backendName, outputs, timings };
     // threads the WebAssembly kernels split large images over (run --threads)
     if (opts.threads !== undefined) json.threads = opts.threads;
+    if (Object.keys(skipped).length > 0) json.skipped = skipped;
     if (errors.size > 0) json.errors = Object.fromEntries(errors);
     try {
       await writeFile(path.join(outDir, 'result.json'), `${JSON.stringify(json, null, 2)}\n`);

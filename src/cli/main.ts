@@ -43,10 +43,10 @@ function progressLine(e: EngineEvent, graph: Graph, state: { done: number; total
     state.total = Math.max(state.total, e.total);
     return null;
   }
-  if (e.status !== 'ok' && e.status !== 'cached' && e.status !== 'error') return null;
+  if (e.status !== 'ok' && e.status !== 'cached' && e.status !== 'error' && e.status !== 'bypassed' && e.status !== 'muted') return null;
   state.done++;
   const type = graph.getNode(e.node)?.type ?? '?';
-  const ms = e.ms !== undefined ? ` ${e.ms.toFixed(1)} ms` : '';
+  const ms = e.ms !== undefined && e.status !== 'bypassed' && e.status !== 'muted' ? ` ${e.ms.toFixed(1)} ms` : '';
   const count = state.total > 0 ? `[${state.done}/${Math.max(state.done, state.total)}] ` : '';
   const tail = e.status === 'error' && e.error ? `: ${oneLine(e.error.message)}` : '';
   return `${count}${e.node} (${type}) ${e.status}${ms}${tail}`;

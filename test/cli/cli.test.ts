@@ -98,7 +98,18 @@ beforeAll(async () => {
       [e('gen', 'blur'), e('blur', 'med'), e('med', 'save')],
     ),
   );
+  // bypass and mute (format version 2): the denoise example with blur bypassed, median muted
+  const modes = path.join(tmp, 'modes');
+  mkdirSync(path.join(modes, 'assets'), { recursive: true });
+  copyFileSync(path.join(GRAPHS, 'assets', 'camera16.png'), path.join(modes, 'assets', 'camera16.png'));
+  const denoise = JSON.parse(readFileSync(path.join(GRAPHS, 'denoise.graph.json'), 'utf8')) as { nodes: { id: string; mode?: string }[] };
+  for (const node of denoise.nodes) {
+    if (node.id === 'blur') node.mode = 'bypass';
+    if (node.id === 'median') node.mode = 'mute';
+  }
+  writeFileSync(path.join(modes, 'modes.graph.json'), JSON.stringify(denoise));
   const jobs: Record<string, Promise<Run>> = {
+    modes: cli(['run', path.join(modes, 'modes.graph.json'), '--out', out('modes')]),
     oneThread: cli(['run', path.join(tmp, 'big.graph.json'), '--out', out('oneThread'), '--npy']),
     threeThreads: cli(['run', path.join(tmp, 'big.graph.json'), '--out', out('threeThreads'), '--npy', '--threads', '3']),
     denoise: cli(['run', 'graphs/denoise.graph.json', '--out', out('denoise')]),
@@ -181,6 +192,24 @@ describe('pixel-loom run: example graphs', () => {
     expect(psnr.median).toBeGreaterThan(psnr.noisy);
     expect(psnr.blur).toBeGreaterThan(psnr.noisy);
     for (const id of ['load', 'noisy', 'median', 'blur', 'ssimNoisy', 'saveBlur']) expect(r.timings[id]).toBeGreaterThanOrEqual(0);
+  });
+
+  it('bypass and mute are honoured: a bypassed blur passes the noisy image, a muted median writes nothing', () => {
+    expectOk('modes');
+    const r = result('modes') as ResultJson & { skipped?: Record<string, string> };
+    expect(r.errors).toBeUndefined();
+    expect(r.skipped).toEqual({
+      saveMedian: 'muted: an input comes from muted node "median"',
+      ssimMedian: 'muted: an input comes from muted node "median"',
+      psnrMedian: 'muted: an input comes from muted node "median"',
+    });
+    expect(r.outputs.ssimMedian).toBeUndefined();
+    expect(existsSync(path.join(out('modes'), 'denoised-median.png'))).toBe(false);
+    // the bypassed blur passes its input: the "blurred" image is the noisy one, bit for bit
+    expect(readFileSync(path.join(out('modes'), 'denoised-blur.png'))).toEqual(readFileSync(path.join(out('modes'), 'noisy.png')));
+    expect(num(r, 'psnrBlur', 'psnr')).toBe(num(r, 'psnrNoisy', 'psnr'));
+    expect(num(r, 'ssimBlur', 'ssim')).toBe(num(r, 'ssimNoisy', 'ssim'));
+    expect(num(r, 'psnrNoisy', 'psnr')).toBeLessThan(22);
   });
 
   it('edges: a JPEG in, gray edge maps out', () => {
