@@ -297,6 +297,11 @@ async function getOutput(msg: Extract<ToWorker, { type: 'getOutput' }>): Promise
       break;
     }
     if (v === undefined) {
+      // Muted (itself or upstream), or bypassed with nothing to pass: say so, not "not yet".
+      const newest = [...currentResults, ...lastResults].reverse().find((r) => msg.key === undefined || r.keys.get(node) === msg.key)?.result;
+      const muted = newest?.muted.get(node);
+      if (muted !== undefined) throw new Error(muted === node ? `${node} is muted: nothing is evaluated (Ctrl+M to unmute)` : `${node} is not evaluated: it depends on the muted node ${muted}`);
+      if (newest?.status.get(node) === 'bypassed') throw new Error(`${node} is bypassed and has no input of the type of output "${port}" to pass through`);
       throw new Error(stale ? `output ${node}.${port} has not been evaluated for the node as it is now` : `output ${node}.${port} has not been evaluated yet`);
     }
     if (typeof v === 'number') {

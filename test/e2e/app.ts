@@ -10,6 +10,7 @@ export interface DocNode {
   type: string;
   params?: Record<string, unknown>;
   position?: { x: number; y: number };
+  mode?: string;
 }
 export interface DocEdge {
   from: { node: string; port: string };

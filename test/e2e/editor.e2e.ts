@@ -326,6 +326,41 @@ describe('editor, wasm backend', () => {
     expect(log.errors, failWithLog(log)).toEqual([]);
   });
 
+  it('Ctrl+B bypasses the noise (shown on the node, its input passes through), Ctrl+M mutes the median, undo restores', async () => {
+    const status = (id: string) => page.locator(tid(`status-${id}`)).getAttribute('data-status');
+    const modeOf = async (id: string) => (await graph(page)).nodes.find((n) => n.id === id)?.mode;
+    await waitIdle(page);
+    const loadPx = await readPixels(page, thumb(ids.load));
+    await selectNode(page, ids.noise);
+    await page.keyboard.press('Control+b');
+    await expect.poll(() => modeOf(ids.noise)).toBe('bypass');
+    await expect.poll(async () => page.locator(tid(`node-${ids.noise}`)).getAttribute('data-mode')).toBe('bypass');
+    expect(await page.locator(tid(`mode-${ids.noise}`)).textContent()).toBe('bypassed');
+    await expect.poll(() => status(ids.noise), { timeout: 60_000 }).toBe('bypassed');
+    await waitIdle(page);
+    // the bypassed node shows what it passes: the loaded image; the median now filters the clean image
+    expect(compareGray(await readPixels(page, thumb(ids.noise)), loadPx).maxAbs).toBeLessThanOrEqual(THUMB_TOL);
+    const clean = await ssimShown(page, ids.ssim);
+    expect(clean).toBeGreaterThan(before.ssim! + 0.1);
+    await screenshot(page, '10d-bypassed-noise');
+    // Ctrl+B again: active, the same SSIM as before (a cache hit)
+    await page.keyboard.press('Control+b');
+    await expect.poll(() => modeOf(ids.noise)).toBeUndefined();
+    await expect.poll(() => ssimShown(page, ids.ssim), { timeout: 60_000 }).toBe(before.ssim);
+
+    await selectNode(page, ids.median);
+    await page.keyboard.press('Control+m');
+    await expect.poll(() => modeOf(ids.median)).toBe('mute');
+    await expect.poll(() => status(ids.ssim), { timeout: 60_000 }).toBe('muted');
+    expect(await status(ids.median)).toBe('muted');
+    expect(await page.locator(tid(`node-${ids.ssim}`)).getAttribute('data-mode')).toBe('active');
+    await screenshot(page, '10e-muted-median');
+    await page.keyboard.press('Control+z');
+    await expect.poll(() => modeOf(ids.median)).toBeUndefined();
+    await expect.poll(() => ssimShown(page, ids.ssim), { timeout: 60_000 }).toBe(before.ssim);
+    expect(log.errors, failWithLog(log)).toEqual([]);
+  });
+
   it('the preview panel: its edge drags it wider, ⛶ and F open it full window, Esc leaves', async () => {
     await selectNode(page, ids.median);
     const aside = page.locator(tid('preview-aside'));

@@ -321,7 +321,7 @@ describe('migrations', () => {
   });
 
   it('version 2: "mode" round trips after position; a bad mode is refused by path', () => {
-    const v2 = { ...baseDoc(), version: 2 };
+    const v2: Record<string, unknown> = { ...baseDoc(), version: 2 };
     (v2.nodes as Record<string, unknown>[])[1]!.mode = 'bypass';
     (v2.nodes as Record<string, unknown>[])[2]!.mode = 'mute';
     const g = parseGraph(v2, reg);

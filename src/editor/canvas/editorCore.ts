@@ -27,7 +27,8 @@ import { graphToDocument, parseGraph, type GraphDocument, type NodeDocument } fr
 import { Graph, formatPortRef, type GraphEvent } from '../../engine/graph';
 import { hasOwn } from '../../engine/params';
 import type { NodeRegistry, NodeCatalogEntry } from '../../engine/registry';
-import type { PortRef, Position } from '../../engine/types';
+import type { NodeMode, PortRef, Position } from '../../engine/types';
+import { ModeAction, toggleModes } from './modes';
 import { copyFragment, fragmentFromText, fragmentToText, planPaste } from '../logic/clipboard';
 import { idForType } from '../logic/ids';
 import { byCategory } from '../logic/catalog';
@@ -333,6 +334,7 @@ export class EditorCore {
       for (const id of graph.nodeIds()) {
         const gn = graph.getNode(id)!;
         const n = new EditorNode(id, gn.type, this.entries.get(gn.type), { ...gn.params }, { ...gn.extra }, ports.get(id));
+        n.mode = gn.mode;
         await this.editor.addNode(n);
         await this.area.translate(id, gn.position);
       }
@@ -469,6 +471,21 @@ export class EditorCore {
   /** Applies a param without recording (history replay). */
   applyParam(id: string, name: string, value: unknown): void {
     this.graph.setParam(id, name, value);
+  }
+
+  /**
+   * Ctrl+B / Ctrl+M: toggles bypass or mute on `ids` (default: the selection) — all of them
+   * get `mode`, or, when all have it already, all become active. One undo step.
+   */
+  toggleMode(mode: NodeMode, ids: readonly string[] = this.selectedIds()): void {
+    const nodes = ids.flatMap((id) => (this.graph.getNode(id) ? [{ id, mode: this.graph.getNode(id)!.mode }] : []));
+    const changes = toggleModes(nodes, mode);
+    if (changes.length === 0) return;
+    const action = new ModeAction((id, m) => this.graph.setMode(id, m), changes);
+    action.redo();
+    this.history.separate();
+    this.history.add(action);
+    this.history.separate();
   }
 
   async undo(): Promise<void> {
@@ -713,10 +730,11 @@ export class EditorCore {
   }
 
   private async addNodeDocument(nd: NodeDocument, problems: string[]): Promise<boolean> {
-    const { id, type, params, position, ...extra } = nd;
+    const { id, type, params, position, mode, ...extra } = nd;
     const entry = this.entries.get(type);
     const ports = { inputs: [] as string[], outputs: [] as string[] };
     const n = new EditorNode(id, type, entry, { ...(params ?? {}) }, extra, ports);
+    if (mode === 'bypass' || mode === 'mute') n.mode = mode;
     try {
       // Validate first, for a message that names the problem.
       const probe = new Graph(this.registry);
@@ -774,7 +792,7 @@ export class EditorCore {
       try {
         if (ctx.type === 'nodecreate') {
           const n = ctx.data;
-          this.graph.addNode({ id: n.id, type: n.type, params: n.params, extra: n.extra, allowUnknownType: true });
+          this.graph.addNode({ id: n.id, type: n.type, params: n.params, ...(n.mode ? { mode: n.mode } : {}), extra: n.extra, allowUnknownType: true });
         } else if (ctx.type === 'noderemove') {
           if (this.graph.getNode(ctx.data.id)) this.graph.removeNode(ctx.data.id);
         } else if (ctx.type === 'connectioncreate') {
@@ -910,6 +928,13 @@ export class EditorCore {
         this.cb.changed(true);
         break;
       }
+      case 'modeChanged': {
+        const n = this.editor.getNode(e.id);
+        if (n) n.mode = e.mode;
+        this.rev++;
+        this.cb.changed(true);
+        break;
+      }
       case 'nodeAdded':
       case 'nodeRemoved':
       case 'connected':
@@ -922,6 +947,10 @@ export class EditorCore {
         this.cb.changed(false);
         break;
     }
+  }
+
+  private selectedModes(ids: readonly string[]): (NodeMode | undefined)[] {
+    return ids.map((id) => this.graph.getNode(id)?.mode);
   }
 
   private menuItems(ctx: unknown): { searchBar?: boolean; list: MenuItem[] } {
@@ -963,7 +992,10 @@ export class EditorCore {
         list.push({ label: 'Preview', key: 'preview', handler: () => this.cb.previewRequested({ node: ctx.id, port: firstOut }, false) });
         list.push({ label: 'Compare in preview (B)', key: 'compare', handler: () => this.cb.previewRequested({ node: ctx.id, port: firstOut }, true) });
       }
+      const modes = this.selectedModes(selected);
       list.push(
+        { label: modes.every((m) => m === 'bypass') ? 'Stop bypassing (Ctrl+B)' : 'Bypass (Ctrl+B)', key: 'bypass', handler: () => this.toggleMode('bypass', selected) },
+        { label: modes.every((m) => m === 'mute') ? 'Unmute (Ctrl+M)' : 'Mute (Ctrl+M)', key: 'mute', handler: () => this.toggleMode('mute', selected) },
         { label: 'Duplicate', key: 'duplicate', handler: () => void this.selectOnly(selected).then(() => this.duplicate()) },
         { label: 'Copy', key: 'copy', handler: () => void writeClipboard(this.copy(selected) ?? '') },
         { label: 'Frame with comment', key: 'frame', handler: () => void this.selectOnly(selected).then(() => this.addComment('Frame')) },

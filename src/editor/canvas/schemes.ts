@@ -1,7 +1,7 @@
 /** Rete view objects of the editor: one per graph node and edge, mirroring src/engine/graph.ts. */
 import { ClassicPreset, type GetSchemes } from 'rete';
 import type { NodeCatalogEntry } from '../../engine/registry';
-import type { PortType } from '../../engine/types';
+import type { NodeMode, PortType } from '../../engine/types';
 
 export type SocketType = PortType | 'any';
 
@@ -18,6 +18,8 @@ export class EditorNode extends ClassicPreset.Node<Record<string, PortSocket>, R
   /** Explicit params: kept equal to the graph node's, so undo of a removal restores them. */
   params: Record<string, unknown>;
   extra: Record<string, unknown>;
+  /** Bypassed or muted (kept equal to the graph node's, so undo of a removal restores it). */
+  mode: NodeMode | undefined = undefined;
 
   constructor(
     id: string,

@@ -8,6 +8,8 @@ export type ShortcutAction =
   | 'paste'
   | 'pasteWithInputs'
   | 'duplicate'
+  | 'bypass'
+  | 'mute'
   | 'undo'
   | 'redo'
   | 'selectAll'
@@ -36,6 +38,8 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { action: 'paste', keys: ['Ctrl+V'], description: 'Paste nodes (also from another graph or tab)' },
   { action: 'pasteWithInputs', keys: ['Ctrl+Shift+V'], description: 'Paste nodes with the wires that came into them from nodes not copied' },
   { action: 'duplicate', keys: ['Ctrl+D'], description: 'Duplicate the selection' },
+  { action: 'bypass', keys: ['Ctrl+B'], description: 'Bypass the selected nodes (each passes its first input of the same type through), or stop bypassing' },
+  { action: 'mute', keys: ['Ctrl+M'], description: 'Mute the selected nodes (nothing downstream is evaluated), or unmute' },
   { action: 'undo', keys: ['Ctrl+Z'], description: 'Undo' },
   { action: 'redo', keys: ['Ctrl+Shift+Z', 'Ctrl+Y'], description: 'Redo' },
   { action: 'selectAll', keys: ['Ctrl+A'], description: 'Select all nodes' },

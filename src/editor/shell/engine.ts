@@ -173,7 +173,7 @@ export function createEngineSession(s: EditorSession) {
     }
   }
 
-  /** Bumps ui.paramVersion for a node whenever its params change (node components re-read them). */
+  /** Bumps ui.paramVersion for a node whenever its params or mode change (node components re-read them). */
   function installParamWatcher(): void {
     let off: (() => void) | null = null;
     attachParamWatcher = (): void => {
@@ -181,8 +181,8 @@ export function createEngineSession(s: EditorSession) {
       const c = s.core.value;
       if (!c) return;
       off = c.graph.on((e) => {
-        if (e.kind === 'paramChanged' || e.kind === 'nodeAdded') {
-          const id = e.kind === 'paramChanged' ? e.id : e.node.id;
+        if (e.kind === 'paramChanged' || e.kind === 'modeChanged' || e.kind === 'nodeAdded') {
+          const id = e.kind === 'nodeAdded' ? e.node.id : e.id;
           ui.paramVersion[id] = (ui.paramVersion[id] ?? 0) + 1;
         }
       });

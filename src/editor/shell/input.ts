@@ -62,6 +62,10 @@ export function createInput(s: EditorSession, engine: EngineSession, io: ImportE
       case 'duplicate':
         if (!ro) await c.duplicate();
         break;
+      case 'bypass':
+      case 'mute':
+        if (!ro) c.toggleMode(action);
+        break;
       case 'undo':
         if (!ro) await c.undo();
         break;
