@@ -40,6 +40,8 @@ export type GraphEvent =
   | { kind: 'paramChanged'; id: string; name: string; value: unknown }
   | { kind: 'positionChanged'; id: string; position: Position }
   | { kind: 'modeChanged'; id: string; mode: NodeMode | undefined }
+  /** An edge's extra keys changed (view data such as reroute points; results are unchanged). */
+  | { kind: 'edgeChanged'; edge: Edge }
   | { kind: 'metaChanged' };
 
 export interface AddNodeInput {
@@ -337,6 +339,31 @@ export class Graph implements GraphReadModel {
     else this.out.set(from.node, [edge]);
     this.emit({ kind: 'connected', edge });
     return edge;
+  }
+
+  /**
+   * Sets (or, with `undefined`, removes) an extra key of the edge feeding input `to`: view
+   * data kept with the edge in the file, such as its reroute points. Emits edgeChanged.
+   */
+  setEdgeExtra(to: PortRef, key: string, value: unknown): void {
+    if (!isPlainObject(to) || typeof to.node !== 'string' || typeof to.port !== 'string') throw new GraphError(`setEdgeExtra expects { node, port }, got ${describe(to)}`);
+    const edge = this.edgeInto(to.node, to.port);
+    if (!edge) throw new GraphError(`input ${formatPortRef(to)} has no edge`);
+    const label = `edge ${formatPortRef(edge.from)} → ${formatPortRef(edge.to)}`;
+    if (EDGE_FIELD_KEYS.includes(key) || key === FORBIDDEN_KEY) throw new GraphError(`${label} extra key "${key}" cannot be set (it is reserved)`);
+    const extra = emptyRecord();
+    for (const k of Object.keys(edge.extra ?? {})) if (k !== key) setOwn(extra, k, edge.extra![k]);
+    if (value !== undefined) {
+      const bad = jsonDataProblem(value, key);
+      if (bad) throw new GraphError(`${label} ${bad.path}: ${bad.message}`);
+      setOwn(extra, key, deepFreeze(cloneData(value)));
+    } else if (!hasOwn(edge.extra ?? {}, key)) return;
+    const next: Edge = Object.freeze({ from: edge.from, to: edge.to, ...(Object.keys(extra).length ? { extra: Object.freeze(extra) } : {}) });
+    this.edgeList = Object.freeze(this.edgeList.map((e) => (e === edge ? next : e)));
+    this.into.get(to.node)!.set(to.port, next);
+    const outs = this.out.get(edge.from.node)!;
+    outs[outs.indexOf(edge)] = next;
+    this.emit({ kind: 'edgeChanged', edge: next });
   }
 
   /** Removes the edge feeding input `to`. */

@@ -15,6 +15,7 @@ export interface DocNode {
 export interface DocEdge {
   from: { node: string; port: string };
   to: { node: string; port: string };
+  reroute?: { x: number; y: number }[];
 }
 export interface Doc {
   nodes: DocNode[];

@@ -361,6 +361,46 @@ describe('editor, wasm backend', () => {
     expect(log.errors, failWithLog(log)).toEqual([]);
   });
 
+  it('reroute points: Shift+click on a wire adds one (stored with the edge), drag moves it, right-click removes, undo restores', async () => {
+    const edgeOf = async () => (await graph(page)).edges.find((e) => e.from.node === ids.noise && e.to.node === ids.median)!;
+    const wire = page.locator(`${tid(`wire-${ids.noise}.image-${ids.median}.image`)} path.hit`);
+    // a point on the wire, on screen
+    const at = await wire.evaluate((el) => {
+      const path = el as SVGPathElement;
+      const p = path.getPointAtLength(path.getTotalLength() / 2);
+      const m = path.getScreenCTM()!;
+      return { x: p.x * m.a + p.y * m.c + m.e, y: p.x * m.b + p.y * m.d + m.f };
+    });
+    const zoom = Number(await page.locator(tid('status-zoom')).getAttribute('data-zoom'));
+    await page.keyboard.down('Shift');
+    await page.mouse.click(at.x, at.y);
+    await page.keyboard.up('Shift');
+    await expect.poll(async () => (await edgeOf()).reroute?.length ?? 0, { timeout: 5000 }).toBe(1);
+    const pins = page.locator(tid('pin'));
+    expect(await pins.count()).toBe(1);
+    const p0 = (await edgeOf()).reroute![0]!;
+    // drag the point 120 px down: the wire now bends through it
+    const b = (await pins.first().boundingBox())!;
+    await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2 + 60, { steps: 4 });
+    await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2 + 120, { steps: 4 });
+    await page.mouse.up();
+    await expect.poll(async () => (await edgeOf()).reroute?.[0]?.y ?? 0).toBeGreaterThan(p0.y + 100 / zoom);
+    expect(Math.abs((await edgeOf()).reroute![0]!.x - p0.x)).toBeLessThan(3);
+    await screenshot(page, '10f-reroute-point');
+    // right-click removes it; undo brings it back where it was dragged to
+    const moved = (await edgeOf()).reroute![0]!;
+    await pins.first().click({ button: 'right' });
+    await expect.poll(async () => (await edgeOf()).reroute).toBeUndefined();
+    expect(await pins.count()).toBe(0);
+    await page.waitForTimeout(400);
+    await page.keyboard.press('Control+z');
+    await expect.poll(async () => (await edgeOf()).reroute).toEqual([moved]);
+    await expect.poll(() => pins.count()).toBe(1);
+    expect(log.errors, failWithLog(log)).toEqual([]);
+  });
+
   it('the preview panel: its edge drags it wider, ⛶ and F open it full window, Esc leaves', async () => {
     await selectNode(page, ids.median);
     const aside = page.locator(tid('preview-aside'));

@@ -414,3 +414,28 @@ describe('Graph.setMode (bypass / mute)', () => {
     expect(() => g.addNode({ id: 'd', type: 'toy.source', extra: { mode: 'mute' } })).toThrow('collides with the node field');
   });
 });
+
+describe('Graph.setEdgeExtra (reroute points and other view data on an edge)', () => {
+  it('sets, replaces and removes one key, keeps the others, and emits edgeChanged', () => {
+    const g = chain();
+    g.disconnect({ node: 'score', port: 'b' });
+    g.connect({ node: 'blur', port: 'image' }, { node: 'score', port: 'b' }, { label: 'x' });
+    const events: GraphEvent[] = [];
+    g.on((e) => events.push(e));
+    g.setEdgeExtra({ node: 'score', port: 'b' }, 'reroute', [{ x: 1, y: 2 }]);
+    expect(g.edgeInto('score', 'b')!.extra).toEqual({ label: 'x', reroute: [{ x: 1, y: 2 }] });
+    expect(g.edgesFrom('blur')[0]).toBe(g.edgeInto('score', 'b'));
+    expect(g.edges.filter((e) => e.to.node === 'score' && e.to.port === 'b')).toEqual([g.edgeInto('score', 'b')]);
+    g.setEdgeExtra({ node: 'score', port: 'b' }, 'reroute', undefined);
+    g.setEdgeExtra({ node: 'score', port: 'b' }, 'reroute', undefined);
+    expect(g.edgeInto('score', 'b')!.extra).toEqual({ label: 'x' });
+    expect(events.map((e) => e.kind)).toEqual(['edgeChanged', 'edgeChanged']);
+    expect(() => g.setEdgeExtra({ node: 'score', port: 'b' }, 'from', 1)).toThrow('extra key "from" cannot be set');
+    expect(() => g.setEdgeExtra({ node: 'score', port: 'zz' }, 'reroute', [])).toThrow('input score.zz has no edge');
+    expect(() => g.setEdgeExtra({ node: 'score', port: 'b' }, 'reroute', [Number.NaN])).toThrow('reroute[0]');
+    // removing the node drops the changed edge everywhere
+    g.removeNode('blur');
+    expect(g.edgeInto('score', 'b')).toBeUndefined();
+    expect(g.edges).toHaveLength(1);
+  });
+});

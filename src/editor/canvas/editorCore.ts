@@ -8,34 +8,44 @@
  * removeNode / setPosition) and is refused when the Graph refuses it, so validation is
  * identical to files and the CLI. Param edits call graph.setParam and record their own
  * history action.
+ *
+ * Parts live beside it, as functions of the core: pipes.ts (Graph ⇄ view), pasting.ts (copy,
+ * paste, duplicate, the clipboard), comments.ts, menu.ts (context menu), layout.ts (fit,
+ * arrange, free spot), viewport.ts (pan, zoom, minimap), modes.ts (bypass / mute),
+ * reroute.ts (reroute points). Fields not marked private are shared with those files only.
  */
 import { NodeEditor } from 'rete';
-import { AreaExtensions, AreaPlugin, Drag, Zoom } from 'rete-area-plugin';
+import { AreaExtensions, AreaPlugin } from 'rete-area-plugin';
 import { ClassicFlow, ConnectionPlugin, getSourceTarget, type SocketData } from 'rete-connection-plugin';
 import { ContextMenuPlugin } from 'rete-context-menu-plugin';
-import type { Item as MenuItem } from 'rete-context-menu-plugin/_types/types';
 import { HistoryPlugin, Presets as HistoryPresets, type HistoryAction } from 'rete-history-plugin';
 import { MinimapPlugin } from 'rete-minimap-plugin';
 import { ReadonlyPlugin } from 'rete-readonly-plugin';
-import { CommentExtensions, CommentPlugin, FrameComment, InlineComment, type Comment } from 'rete-comment-plugin';
+import { CommentExtensions, CommentPlugin } from 'rete-comment-plugin';
 import { Presets as VuePresets, VuePlugin, type VueArea2D } from 'rete-vue-plugin';
 import type { ContextMenuExtra } from 'rete-context-menu-plugin';
 import type { MinimapExtra } from 'rete-minimap-plugin';
 import { createApp, markRaw, type App, type Component } from 'vue';
 import { GraphFileError } from '../../engine/errors';
-import { graphToDocument, parseGraph, type GraphDocument, type NodeDocument } from '../../engine/format';
-import { Graph, formatPortRef, type GraphEvent } from '../../engine/graph';
+import { graphToDocument, parseGraph, type GraphDocument } from '../../engine/format';
+import { Graph, formatPortRef } from '../../engine/graph';
 import { hasOwn } from '../../engine/params';
 import type { NodeRegistry, NodeCatalogEntry } from '../../engine/registry';
 import type { NodeMode, PortRef, Position } from '../../engine/types';
 import { ModeAction, toggleModes } from './modes';
-import { copyFragment, fragmentFromText, fragmentToText, planPaste } from '../logic/clipboard';
+import { REROUTE_KEY, Reroutes, parseReroute } from './reroute';
+import { RerouteExtensions } from 'rete-connection-reroute-plugin';
+import { addComment, commitComments, editCommentText, restoreComments, storedComments } from './comments';
+import { arrange, freeSpotNearCenter, zoomFit } from './layout';
+import { addReroutePoint, menuItems } from './menu';
+import { copy, duplicate, paste } from './pasting';
+import { canMakeConnection, installPipes, onGraphEvent } from './pipes';
+import { installPanZoom, throttleMinimap } from './viewport';
 import { idForType } from '../logic/ids';
-import { byCategory } from '../logic/catalog';
 import type { WireEnd } from '../logic/palette';
 import { visibleNodeIds, type Rect } from '../logic/targets';
-import { EditorConnection, EditorNode, PortSocket, type Schemes } from './schemes';
-import { BatchedSocketPosition, centerIn } from './socketPositions';
+import { EditorConnection, EditorNode, placeholderPorts, type Schemes } from './schemes';
+import { BatchedSocketPosition } from './socketPositions';
 
 type AreaExtra = VueArea2D<Schemes> | ContextMenuExtra | MinimapExtra;
 
@@ -82,27 +92,7 @@ class ParamAction implements HistoryAction {
   }
 }
 
-class CommentsAction implements HistoryAction {
-  constructor(
-    private readonly core: EditorCore,
-    private readonly before: unknown[],
-    private readonly after: unknown[],
-  ) {}
-  undo(): void {
-    this.core.restoreComments(this.before);
-  }
-  redo(): void {
-    this.core.restoreComments(this.after);
-  }
-}
 
-interface StoredComment {
-  id: string;
-  text: string;
-  nodes?: string[];
-  position?: { x: number; y: number };
-  link?: string;
-}
 
 export class EditorCore {
   graph: Graph;
@@ -111,35 +101,37 @@ export class EditorCore {
   readonly history = new HistoryPlugin<Schemes>({ timing: 200 });
   readonly readonly = new ReadonlyPlugin<Schemes>();
   readonly comments: CommentPlugin<Schemes, AreaExtra>;
-  private readonly connection = new ConnectionPlugin<Schemes, AreaExtra>();
-  private readonly selector = AreaExtensions.selector();
-  private readonly selectable: { select(id: string, accumulate: boolean): Promise<void>; unselect(id: string): Promise<void> };
-  private readonly entries: Map<string, NodeCatalogEntry>;
+  /** Reroute points on wires (stored with their edges). */
+  readonly reroutes: Reroutes;
+  readonly connection = new ConnectionPlugin<Schemes, AreaExtra>();
+  readonly selector = AreaExtensions.selector();
+  readonly selectable: { select(id: string, accumulate: boolean): Promise<void>; unselect(id: string): Promise<void> };
+  readonly entries: Map<string, NodeCatalogEntry>;
   /** >0 while the Rete view is built from an already-updated Graph (load, comment restore). */
-  private mirroring = 0;
-  private rev = 0;
-  private lastComments: unknown[] = [];
-  private offGraph: () => void = () => undefined;
-  private pendingDrop: { end: WireEnd & { node: string; port: string } } | null = null;
-  private destroyed = false;
-  private refreshMinimap: () => void = () => undefined;
-  private commentTimer: ReturnType<typeof setTimeout> | null = null;
+  mirroring = 0;
+  rev = 0;
+  lastComments: unknown[] = [];
+  offGraph: () => void = () => undefined;
+  pendingDrop: { end: WireEnd & { node: string; port: string } } | null = null;
+  destroyed = false;
+  refreshMinimap: () => void = () => undefined;
+  commentTimer: ReturnType<typeof setTimeout> | null = null;
   /** The wire being dragged was started from a socket (not pulled off an existing connection). */
-  private freshWire = false;
+  freshWire = false;
   /** Wires dropped because they were refused: no search popup for them. */
-  private readonly quietDrops = new Set<SocketData>();
+  readonly quietDrops = new Set<SocketData>();
 
   constructor(
     readonly container: HTMLElement,
     readonly registry: NodeRegistry,
     readonly catalog: readonly NodeCatalogEntry[],
     components: CanvasComponents,
-    private readonly cb: CoreCallbacks,
+    readonly cb: CoreCallbacks,
   ) {
     this.entries = new Map(catalog.map((e) => [e.type, e]));
     this.graph = new Graph(registry);
     this.area = new AreaPlugin<Schemes, AreaExtra>(container);
-    this.comments = new CommentPlugin<Schemes, AreaExtra>({ edit: (c) => this.editCommentText(c) });
+    this.comments = new CommentPlugin<Schemes, AreaExtra>({ edit: (c) => editCommentText(c) });
 
     const render = new VuePlugin<Schemes, AreaExtra>({
       setup: ((context: Parameters<typeof createApp>[0]) => {
@@ -161,13 +153,24 @@ export class EditorCore {
       ...classic,
       render: (context: Parameters<typeof classic.render>[0], plugin: Parameters<typeof classic.render>[1]) => (context.data.type === 'socket' ? undefined : classic.render(context, plugin)),
     } as never);
+    this.reroutes = new Reroutes(render as never, {
+      graph: () => this.graph,
+      edgeOf: (id) => {
+        const c = this.editor.getConnection(id);
+        const e = c ? this.graph.edgeInto(c.target, String(c.targetInput)) : undefined;
+        return e && e.from.node === c!.source && e.from.port === String(c!.sourceOutput) ? e : undefined;
+      },
+      history: this.history,
+      redraw: (id) => void this.area.update('connection', id),
+      locked: () => this.readonly.enabled,
+    });
     render.addPreset(VuePresets.contextMenu.setup({ delay: 200 }) as never);
     render.addPreset(VuePresets.minimap.setup({ size: 140 }) as never);
 
     this.connection.addPreset(
       () =>
         new ClassicFlow({
-          canMakeConnection: (initial, socket) => this.canMakeConnection(initial, socket),
+          canMakeConnection: (initial, socket) => canMakeConnection(this, initial, socket),
           makeConnection: (initial, socket, context) => {
             const st = getSourceTarget(initial, socket);
             if (!st) return false;
@@ -178,28 +181,9 @@ export class EditorCore {
         }),
     );
 
-    const menu = new ContextMenuPlugin<Schemes>({ items: (ctx) => this.menuItems(ctx) });
+    const menu = new ContextMenuPlugin<Schemes>({ items: (ctx) => menuItems(this, ctx) });
     const minimap = new MinimapPlugin<Schemes>({ boundViewport: true });
-    // The minimap re-renders (and measures the container) on every node add/move and pan
-    // step; coalesce that to at most one render per 80 ms (in an animation frame), and none
-    // while a graph is being loaded.
-    const mm = minimap as unknown as { render(): void };
-    const renderMinimap = mm.render.bind(minimap);
-    let minimapPending = false;
-    let minimapLast = 0;
-    mm.render = () => {
-      if (this.mirroring > 0 || minimapPending) return;
-      minimapPending = true;
-      const wait = Math.max(0, 80 - (performance.now() - minimapLast));
-      setTimeout(() => {
-        requestAnimationFrame(() => {
-          minimapPending = false;
-          minimapLast = performance.now();
-          if (this.mirroring === 0 && !this.destroyed) renderMinimap();
-        });
-      }, wait);
-    };
-    this.refreshMinimap = () => mm.render();
+    this.refreshMinimap = throttleMinimap(minimap, () => this.mirroring > 0 || this.destroyed);
 
     this.editor.use(this.readonly.root);
     this.editor.use(this.area);
@@ -219,25 +203,13 @@ export class EditorCore {
     const accumulating = AreaExtensions.accumulateOnCtrl();
     this.selectable = AreaExtensions.selectableNodes(this.area, this.selector, { accumulating });
     CommentExtensions.selectable(this.comments as never, this.selector, accumulating);
+    // A pressed reroute point is selected like a node (yellow; Delete removes it; a click elsewhere unselects).
+    RerouteExtensions.selectablePins(this.reroutes.plugin, this.selector, accumulating);
 
-    // Pan with the left (empty canvas) or middle button; Shift/Ctrl+drag is box selection.
-    this.area.area.setDragHandler(
-      new Drag({
-        down: (e) => (e.pointerType !== 'mouse' || e.button === 0 || e.button === 1) && !e.shiftKey && !e.ctrlKey && !e.metaKey,
-        move: () => true,
-      }),
-    );
-    // Double-click on the canvas opens the node search (as in ComfyUI), not a zoom step.
-    const zoom = new Zoom(0.1);
-    (zoom as unknown as { dblclick: (e: MouseEvent) => void }).dblclick = () => undefined;
-    this.area.area.setZoomHandler(zoom);
-    container.addEventListener('dblclick', (e) => {
-      if (e.target instanceof Element && e.target.closest('[data-node-root], .pl-menu, input, select, textarea, button')) return;
-      this.cb.openSearch({ x: e.clientX, y: e.clientY });
-    });
+    installPanZoom(this);
 
-    this.installPipes();
-    this.offGraph = this.graph.on((e) => this.onGraphEvent(e));
+    installPipes(this);
+    this.offGraph = this.graph.on((e) => onGraphEvent(this, e));
   }
 
   // ---- state ---------------------------------------------------------------------------
@@ -329,7 +301,7 @@ export class EditorCore {
       await this.editor.clear();
       this.comments.clear();
       this.graph = graph;
-      this.offGraph = graph.on((e) => this.onGraphEvent(e));
+      this.offGraph = graph.on((e) => onGraphEvent(this, e));
       const ports = placeholderPorts(graph);
       for (const id of graph.nodeIds()) {
         const gn = graph.getNode(id)!;
@@ -338,7 +310,13 @@ export class EditorCore {
         await this.editor.addNode(n);
         await this.area.translate(id, gn.position);
       }
-      for (const e of graph.edges) await this.editor.addConnection(this.makeConnection(e.from, e.to));
+      this.reroutes.clear();
+      for (const e of graph.edges) {
+        const c = this.makeConnection(e.from, e.to);
+        await this.editor.addConnection(c);
+        const points = parseReroute(e.extra?.[REROUTE_KEY]);
+        if (points.length) this.reroutes.set(c.id, points);
+      }
       this.restoreComments(Array.isArray(graph.extras.comments) ? (graph.extras.comments as unknown[]) : [], false);
     } finally {
       this.mirroring--;
@@ -369,7 +347,7 @@ export class EditorCore {
     const id = idForType(type, (x) => this.graph.getNode(x) !== undefined);
     const p = { ...params };
     if (type === 'image.load' && !hasOwn(p, 'source')) p.source = DEFAULT_IMAGE_SOURCE;
-    const pos = at ?? this.freeSpotNearCenter();
+    const pos = at ?? freeSpotNearCenter(this);
     return this.gesture(async () => {
       const n = new EditorNode(id, type, entry, p);
       if (!(await this.editor.addNode(n))) return null;
@@ -379,29 +357,6 @@ export class EditorCore {
     });
   }
 
-  /**
-   * Where a node added from the palette goes: the free spot (no overlap with other nodes)
-   * nearest to the view centre, searched on rings around it; the centre itself when the
-   * view is full.
-   */
-  private freeSpotNearCenter(): Position {
-    const c = this.viewCenter();
-    const size = { width: 248, height: 320 };
-    const base = { x: Math.round(c.x - size.width / 2), y: Math.round(c.y - size.height / 2) };
-    const rects = [...this.nodeRects().values()];
-    const free = (p: Position): boolean =>
-      !rects.some((r) => p.x < r.x + r.width + 24 && r.x < p.x + size.width + 24 && p.y < r.y + r.height + 24 && r.y < p.y + size.height + 24);
-    const step = 40;
-    for (let ring = 0; ring <= 30; ring++) {
-      for (let i = -ring; i <= ring; i++) {
-        for (const [dx, dy] of [[i, -ring], [i, ring], [-ring, i], [ring, i]] as const) {
-          const p = { x: base.x + dx * step, y: base.y + dy * step };
-          if (free(p)) return p;
-        }
-      }
-    }
-    return base;
-  }
 
   /** Connects two ports; a refused connection is reported with the Graph's reason. */
   async connect(from: PortRef, to: PortRef): Promise<boolean> {
@@ -437,16 +392,17 @@ export class EditorCore {
 
   /** Deletes the selected nodes and comments. */
   async deleteSelection(): Promise<void> {
+    for (const e of [...this.selector.entities.values()]) if (e.label === 'pin') await this.reroutes.remove(e.id);
     const comments = [...this.selector.entities.values()].filter((e) => e.label === 'comment').map((e) => e.id);
     if (comments.length) {
-      const before = this.storedComments();
+      const before = storedComments(this);
       this.mirroring++;
       try {
         for (const id of comments) this.comments.delete(id);
       } finally {
         this.mirroring--;
       }
-      this.commitComments(before);
+      commitComments(this, before);
     }
     await this.removeNodes(this.selectedIds());
   }
@@ -499,62 +455,21 @@ export class EditorCore {
     this.cb.selectionChanged(this.selectedIds());
   }
 
+
+
+
   /** The selection (or `ids`) as clipboard text: a graph document fragment. */
   copy(ids: readonly string[] = this.selectedIds()): string | null {
-    if (ids.length === 0) return null;
-    return fragmentToText(copyFragment(this.document(), ids));
+    return copy(this, ids);
   }
 
-  /**
-   * Pastes clipboard text (a graph fragment from this or another graph) with fresh ids, its
-   * top-left at `at` (default: a little right/below the copied nodes, or the view centre).
-   * Returns the new ids; notices explain what could not be pasted. `withInputs` (Ctrl+Shift+V)
-   * also keeps the wires that came into the copied nodes from nodes that were not copied, when
-   * those nodes are in this graph.
-   */
-  async paste(text: string, at?: Position, opts: { withInputs?: boolean } = {}): Promise<string[]> {
-    let fragment: GraphDocument | null;
-    try {
-      fragment = fragmentFromText(text);
-    } catch (e) {
-      this.cb.notice(`cannot paste: ${(e as Error).message}`, 'error');
-      return [];
-    }
-    if (!fragment || fragment.nodes.length === 0) {
-      this.cb.notice('the clipboard holds no pixel-loom nodes', 'info');
-      return [];
-    }
-    const target = at ?? this.pasteTarget(fragment);
-    const exists = (id: string): boolean => this.graph.getNode(id) !== undefined;
-    const plan = planPaste(fragment, exists, target, false, opts.withInputs ? exists : undefined);
-    const added: string[] = [];
-    const problems: string[] = [];
-    await this.gesture(async () => {
-      for (const nd of plan.nodes) {
-        const ok = await this.addNodeDocument(nd, problems);
-        if (ok) added.push(nd.id);
-      }
-      const fresh = new Set(plan.nodes.map((n) => n.id));
-      for (const e of plan.edges) {
-        // a wire from a pasted node needs that node; a kept incoming wire, its source in this graph
-        const fromOk = fresh.has(e.from.node) ? added.includes(e.from.node) : exists(e.from.node);
-        if (!fromOk || !added.includes(e.to.node)) continue;
-        const problem = this.graph.checkConnect(e.from, e.to);
-        if (problem) problems.push(problem.message);
-        else await this.editor.addConnection(this.makeConnection(e.from, e.to));
-      }
-    });
-    await this.selectOnly(added);
-    if (problems.length) this.cb.notice(`pasted ${added.length} of ${plan.nodes.length} nodes; ${problems[0]}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}`, 'error');
-    return added;
+  /** Pastes clipboard text with fresh ids (src/editor/canvas/pasting.ts); returns the new ids. */
+  paste(text: string, at?: Position, opts: { withInputs?: boolean } = {}): Promise<string[]> {
+    return paste(this, text, at, opts);
   }
 
-  async duplicate(): Promise<string[]> {
-    const text = this.copy();
-    if (!text) return [];
-    const fragment = fragmentFromText(text)!;
-    const min = fragment.nodes.reduce((m, n) => ({ x: Math.min(m.x, n.position.x), y: Math.min(m.y, n.position.y) }), { x: Infinity, y: Infinity });
-    return this.paste(text, { x: min.x + 40, y: min.y + 40 });
+  duplicate(): Promise<string[]> {
+    return duplicate(this);
   }
 
   async selectAll(): Promise<void> {
@@ -580,49 +495,16 @@ export class EditorCore {
     this.cb.selectionChanged([]);
   }
 
+
+
   /** Zooms to fit the given nodes (default: the selection, else every node). */
-  async zoomFit(ids?: readonly string[]): Promise<void> {
-    const nodes = (ids ?? (this.selectedIds().length ? this.selectedIds() : this.editor.getNodes().map((n) => n.id))).map((id) => this.editor.getNode(id)).filter((n): n is EditorNode => !!n);
-    if (nodes.length === 0) {
-      await this.area.area.zoom(1, 0, 0);
-      await this.area.area.translate(this.container.clientWidth / 2, this.container.clientHeight / 2);
-      return;
-    }
-    await AreaExtensions.zoomAt(this.area, nodes, { scale: 0.9 });
-    if (this.area.area.transform.k > 1.25) {
-      const c = this.viewCenter();
-      await this.area.area.zoom(1.25, 0, 0);
-      const t = this.area.area.transform;
-      await this.area.area.translate(this.container.clientWidth / 2 - c.x * t.k, this.container.clientHeight / 2 - c.y * t.k);
-    }
+  zoomFit(ids?: readonly string[]): Promise<void> {
+    return zoomFit(this, ids);
   }
 
-  /** Lays the graph out with elkjs (rete-auto-arrange-plugin, loaded on first use). */
-  async arrange(): Promise<void> {
-    if (this.editor.getNodes().length === 0) return;
-    const { AutoArrangePlugin } = await import('rete-auto-arrange-plugin');
-    const arrange = new AutoArrangePlugin<Schemes>();
-    // Port positions as the node component draws them (measured), sockets on the left/right edge.
-    arrange.addPreset(() => ({
-      port: ({ nodeId, side, key, index, width }) => {
-        const view = this.area.nodeViews.get(nodeId);
-        const el = view?.element.querySelector<HTMLElement>(`[data-testid="socket-${nodeId}-${side === 'input' ? 'in' : 'out'}-${key}"]`);
-        const c = el && view ? centerIn(el, view.element) : null;
-        return { x: side === 'input' ? 0 : width, y: c ? c.y : 45 + index * 22, width: 1, height: 1, side: side === 'input' ? 'WEST' : 'EAST' };
-      },
-    }));
-    this.area.use(arrange as never);
-    await this.gesture(async () => {
-      await arrange.layout({
-        options: {
-          'elk.spacing.nodeNode': '40',
-          'elk.layered.spacing.nodeNodeBetweenLayers': '64',
-          'elk.layered.nodePlacement.strategy': 'NETWORK_SIMPLEX',
-          'elk.layered.considerModelOrder.strategy': 'NODES_AND_EDGES',
-        },
-      });
-    });
-    await this.zoomFit(this.editor.getNodes().map((n) => n.id));
+  /** Lays the graph out with elkjs. */
+  arrange(): Promise<void> {
+    return arrange(this);
   }
 
   setReadonly(on: boolean): void {
@@ -634,81 +516,25 @@ export class EditorCore {
     return this.readonly.enabled;
   }
 
-  // ---- comments --------------------------------------------------------------------------
-
   /** Frames the selected nodes (or adds a free comment at `at`) with `text`. */
   addComment(text: string, at?: Position): void {
-    const before = this.storedComments();
-    const ids = this.selectedIds();
-    if (ids.length > 0 && !at) {
-      this.comments.addFrame(text, ids);
-    } else {
-      const p = at ?? this.viewCenter();
-      this.comments.addInline(text, [p.x, p.y]);
-    }
-    this.commitComments(before);
+    addComment(this, text, at);
   }
 
   /** Rebuilds the comment views from stored comments (load, undo/redo). */
   restoreComments(list: unknown[], record = true): void {
-    void record;
-    this.mirroring++;
-    try {
-      this.comments.clear();
-      for (const raw of list) {
-        const c = raw as StoredComment;
-        if (!c || typeof c.text !== 'string') continue;
-        if (Array.isArray(c.nodes)) this.comments.addFrame(c.text, c.nodes.filter((id) => this.editor.getNode(id)));
-        else this.comments.addInline(c.text, [c.position?.x ?? 0, c.position?.y ?? 0], c.link);
-      }
-    } finally {
-      this.mirroring--;
-    }
-    this.lastComments = this.storedComments();
-    this.writeComments();
+    restoreComments(this, list, record);
   }
 
-  private storedComments(): StoredComment[] {
-    const out: StoredComment[] = [];
-    for (const c of this.comments.comments.values()) {
-      const id = `c${out.length + 1}`;
-      if (c instanceof FrameComment) out.push({ id, text: c.text, nodes: [...c.links] });
-      else if (c instanceof InlineComment) {
-        const s: StoredComment = { id, text: c.text, position: { x: Math.round(c.x), y: Math.round(c.y) } };
-        if (c.links[0] !== undefined) s.link = c.links[0];
-        out.push(s);
-      }
-    }
-    return out;
-  }
-
-  private writeComments(): void {
-    const list = this.storedComments();
-    const had = Array.isArray(this.graph.extras.comments);
-    if (list.length === 0 && !had) return;
-    this.graph.setExtra('comments', list.length ? list : undefined);
-  }
-
-  private commitComments(before: unknown[]): void {
-    this.writeComments();
-    const after = this.storedComments();
-    if (JSON.stringify(after) === JSON.stringify(before)) return;
-    this.lastComments = after;
-    this.history.separate();
-    this.history.add(new CommentsAction(this, before, after));
-    this.history.separate();
-    this.cb.changed(false);
-  }
-
-  private async editCommentText(c: Comment): Promise<string> {
-    const text = window.prompt('Comment text', c.text);
-    return text === null ? c.text : text;
+  /** Adds a reroute point to a wire at a graph position. */
+  addReroutePoint(c: EditorConnection, at: Position): void {
+    addReroutePoint(this, c, at);
   }
 
   // ---- internals -------------------------------------------------------------------------
 
   /** Runs one user gesture: its history records undo together. */
-  private async gesture<T>(fn: () => Promise<T>): Promise<T> {
+  async gesture<T>(fn: () => Promise<T>): Promise<T> {
     this.history.separate();
     try {
       return await fn();
@@ -717,11 +543,11 @@ export class EditorCore {
     }
   }
 
-  private connectionIdOf(from: PortRef, to: PortRef): string {
+  connectionIdOf(from: PortRef, to: PortRef): string {
     return `${from.node}.${from.port}->${to.node}.${to.port}`;
   }
 
-  private makeConnection(from: PortRef, to: PortRef): EditorConnection {
+  makeConnection(from: PortRef, to: PortRef): EditorConnection {
     const s = this.editor.getNode(from.node);
     const t = this.editor.getNode(to.node);
     if (!s || !t) throw new Error(`cannot draw edge ${formatPortRef(from)} → ${formatPortRef(to)}: node missing`);
@@ -729,182 +555,11 @@ export class EditorCore {
     return new EditorConnection(s, from.port, t, to.port, type);
   }
 
-  private async addNodeDocument(nd: NodeDocument, problems: string[]): Promise<boolean> {
-    const { id, type, params, position, mode, ...extra } = nd;
-    const entry = this.entries.get(type);
-    const ports = { inputs: [] as string[], outputs: [] as string[] };
-    const n = new EditorNode(id, type, entry, { ...(params ?? {}) }, extra, ports);
-    if (mode === 'bypass' || mode === 'mute') n.mode = mode;
-    try {
-      // Validate first, for a message that names the problem.
-      const probe = new Graph(this.registry);
-      probe.addNode({ id, type, params: params ?? {}, allowUnknownType: true });
-    } catch (e) {
-      problems.push((e as Error).message);
-      return false;
-    }
-    if (!(await this.editor.addNode(n))) return false;
-    await this.area.translate(id, position ?? { x: 0, y: 0 });
-    return true;
-  }
 
-  private pasteTarget(fragment: GraphDocument): Position {
-    const ids = new Set(fragment.nodes.map((n) => n.id));
-    const same = fragment.nodes.every((n) => this.graph.getNode(n.id)?.type === n.type);
-    if (same && ids.size > 0) {
-      const min = fragment.nodes.reduce((m, n) => ({ x: Math.min(m.x, n.position.x), y: Math.min(m.y, n.position.y) }), { x: Infinity, y: Infinity });
-      return { x: min.x + 40, y: min.y + 40 };
-    }
-    const c = this.viewCenter();
-    return { x: c.x - 120, y: c.y - 120 };
-  }
 
-  private canMakeConnection(initial: SocketData, socket: SocketData): boolean {
-    const st = getSourceTarget(initial, socket);
-    if (!st) {
-      if (initial.nodeId !== socket.nodeId || initial.key !== socket.key) {
-        this.cb.notice(initial.side === 'output' ? 'connect an output to an input (both ends are outputs)' : 'connect an input to an output (both ends are inputs)', 'error');
-        this.abandonWire(initial);
-      }
-      return false;
-    }
-    const [s, t] = st as [SocketData, SocketData];
-    const problem = this.graph.checkConnect({ node: s.nodeId, port: s.key }, { node: t.nodeId, port: t.key }, { replacing: true });
-    if (problem) {
-      this.cb.notice(problem.message, 'error');
-      this.abandonWire(initial);
-      return false;
-    }
-    return true;
-  }
 
-  /** Ends a wire drag that was refused (the classic flow would keep the wire on the pointer). */
-  private abandonWire(initial: SocketData): void {
-    queueMicrotask(() => {
-      this.quietDrops.add(initial);
-      this.connection.drop();
-    });
-  }
 
-  private installPipes(): void {
-    this.editor.addPipe((ctx) => {
-      if (this.mirroring > 0) return ctx;
-      try {
-        if (ctx.type === 'nodecreate') {
-          const n = ctx.data;
-          this.graph.addNode({ id: n.id, type: n.type, params: n.params, ...(n.mode ? { mode: n.mode } : {}), extra: n.extra, allowUnknownType: true });
-        } else if (ctx.type === 'noderemove') {
-          if (this.graph.getNode(ctx.data.id)) this.graph.removeNode(ctx.data.id);
-        } else if (ctx.type === 'connectioncreate') {
-          const c = ctx.data;
-          const from = { node: c.source, port: String(c.sourceOutput) };
-          const to = { node: c.target, port: String(c.targetInput) };
-          const problem = this.graph.checkConnect(from, to);
-          if (problem) {
-            this.cb.notice(problem.message, 'error');
-            return undefined;
-          }
-          this.graph.connect(from, to);
-        } else if (ctx.type === 'connectionremove') {
-          const c = ctx.data;
-          const e = this.graph.edgeInto(c.target, String(c.targetInput));
-          if (e && e.from.node === c.source && e.from.port === String(c.sourceOutput)) this.graph.disconnect(e.to);
-        }
-      } catch (e) {
-        this.cb.notice((e as Error).message, 'error');
-        return undefined;
-      }
-      return ctx;
-    });
 
-    this.area.addPipe((ctx) => {
-      if (!ctx || typeof ctx !== 'object' || !('type' in ctx)) return ctx;
-      switch (ctx.type) {
-        case 'nodetranslated':
-          if (this.graph.getNode(ctx.data.id)) this.graph.setPosition(ctx.data.id, { x: Math.round(ctx.data.position.x), y: Math.round(ctx.data.position.y) });
-          break;
-        case 'nodepicked':
-          this.history.separate();
-          queueMicrotask(() => this.cb.selectionChanged(this.selectedIds()));
-          break;
-        case 'nodedragged':
-          this.history.separate();
-          break;
-        case 'translated':
-        case 'zoomed':
-        case 'resized':
-          this.cb.viewChanged();
-          break;
-        case 'pointerup':
-          queueMicrotask(() => this.cb.selectionChanged(this.selectedIds()));
-          break;
-        case 'render':
-          if ((ctx.data as { type?: string }).type === 'contextmenu') requestAnimationFrame(() => this.keepMenuInView());
-          break;
-        default:
-          break;
-      }
-      return ctx;
-    });
-
-    this.connection.addPipe((ctx) => {
-      if (!ctx || typeof ctx !== 'object' || !('type' in ctx)) return ctx;
-      if (ctx.type === 'connectionpick') {
-        this.history.separate();
-        this.freshWire = true;
-      } else if (ctx.type === 'connectiondrop') {
-        this.history.separate();
-        const { initial, socket, created } = ctx.data;
-        const quiet = this.quietDrops.delete(initial);
-        // A wire pulled off an input and dropped on the canvas is just removed; a new wire
-        // dropped there opens the search.
-        const fresh = this.freshWire;
-        this.freshWire = false;
-        if (fresh && !socket && !created && !this.readonly.enabled && !quiet) {
-          const node = this.editor.getNode(initial.nodeId);
-          const port = node ? (initial.side === 'output' ? node.outputs[initial.key] : node.inputs[initial.key]) : undefined;
-          const type = (port?.socket as PortSocket | undefined)?.portType ?? 'any';
-          const p = this.area.area.pointer;
-          const t = this.area.area.transform;
-          const r = this.container.getBoundingClientRect();
-          this.pendingDrop = { end: { side: initial.side, type, node: initial.nodeId, port: initial.key } };
-          this.cb.wireDropped(this.pendingDrop.end, { x: r.left + p.x * t.k + t.x, y: r.top + p.y * t.k + t.y });
-        }
-      }
-      return ctx;
-    });
-
-    this.comments.addPipe((ctx) => {
-      if (this.mirroring > 0 || !ctx || typeof ctx !== 'object') return ctx;
-      if (ctx.type === 'commenttranslated') {
-        // One history entry per drag, written when it stops.
-        if (this.commentTimer) clearTimeout(this.commentTimer);
-        this.commentTimer = setTimeout(() => {
-          this.commentTimer = null;
-          this.commitComments(this.lastComments);
-        }, 400);
-      } else if (ctx.type === 'commentremoved' || ctx.type === 'editcomment') {
-        // Apply after the plugin finished changing the comment.
-        queueMicrotask(() => this.commitComments(this.lastComments));
-      }
-      return ctx;
-    });
-  }
-
-  /** Moves an open context menu up/left so it stays inside the canvas. */
-  private keepMenuInView(): void {
-    const menu = this.container.querySelector<HTMLElement>('[data-testid="context-menu"]');
-    // The plugin positions a fixed element (a child of the container) at the pointer.
-    let holder = menu?.parentElement ?? null;
-    while (holder && holder.parentElement !== this.container) holder = holder.parentElement;
-    if (!menu || !holder) return;
-    const box = this.container.getBoundingClientRect();
-    const r = menu.getBoundingClientRect();
-    const dy = Math.max(0, r.bottom - (box.bottom - 8));
-    const dx = Math.max(0, r.right - (box.right - 8));
-    if (dy) holder.style.top = `${Math.max(box.top, parseFloat(holder.style.top) - dy)}px`;
-    if (dx) holder.style.left = `${Math.max(box.left, parseFloat(holder.style.left) - dx)}px`;
-  }
 
   /** Adds a node from the wire-drop search and connects the dropped wire to its `port`. */
   async addNodeForDrop(type: string, port: string, at: Position): Promise<string | null> {
@@ -918,93 +573,10 @@ export class EditorCore {
     return id;
   }
 
-  private onGraphEvent(e: GraphEvent): void {
-    switch (e.kind) {
-      case 'paramChanged': {
-        const n = this.editor.getNode(e.id);
-        const gn = this.graph.getNode(e.id);
-        if (n && gn) n.params = { ...gn.params };
-        this.rev++;
-        this.cb.changed(true);
-        break;
-      }
-      case 'modeChanged': {
-        const n = this.editor.getNode(e.id);
-        if (n) n.mode = e.mode;
-        this.rev++;
-        this.cb.changed(true);
-        break;
-      }
-      case 'nodeAdded':
-      case 'nodeRemoved':
-      case 'connected':
-      case 'disconnected':
-        this.rev++;
-        this.cb.changed(true);
-        break;
-      case 'positionChanged':
-      case 'metaChanged':
-        this.cb.changed(false);
-        break;
-    }
-  }
 
-  private selectedModes(ids: readonly string[]): (NodeMode | undefined)[] {
-    return ids.map((id) => this.graph.getNode(id)?.mode);
-  }
 
-  private menuItems(ctx: unknown): { searchBar?: boolean; list: MenuItem[] } {
-    const client = lastPointer;
-    if (ctx === 'root') {
-      const at = this.toGraph(client);
-      const add: MenuItem[] = byCategory(this.catalog).map((g) => ({
-        label: g.category,
-        key: `cat-${g.category}`,
-        handler: () => undefined,
-        subitems: g.entries.map((e) => ({ label: e.title, key: e.type, handler: () => void this.addNode(e.type, at) })),
-      }));
-      return {
-        searchBar: true,
-        list: [
-          { label: 'Search nodes…', key: 'search', handler: () => this.cb.openSearch(client) },
-          ...add,
-          { label: 'Paste', key: 'paste', handler: () => void readClipboard().then((t) => (t ? this.paste(t, at) : undefined)) },
-          { label: 'Paste with connections', key: 'paste-inputs', handler: () => void readClipboard().then((t) => (t ? this.paste(t, at, { withInputs: true }) : undefined)) },
-          { label: 'Add comment', key: 'comment', handler: () => this.addComment('Comment', at) },
-          { label: 'Zoom to fit', key: 'fit', handler: () => void this.zoomFit() },
-          { label: 'Arrange', key: 'arrange', handler: () => void this.arrange() },
-        ],
-      };
-    }
-    if (ctx instanceof EditorConnection) {
-      return {
-        list: [
-          { label: 'Preview this wire', key: 'preview', handler: () => this.cb.previewRequested({ node: ctx.source, port: String(ctx.sourceOutput) }, false) },
-          { label: 'Delete wire', key: 'delete', handler: () => void this.disconnect({ node: ctx.target, port: String(ctx.targetInput) }) },
-        ],
-      };
-    }
-    if (ctx instanceof EditorNode) {
-      const selected = this.selectedIds().includes(ctx.id) ? this.selectedIds() : [ctx.id];
-      const firstOut = Object.keys(ctx.outputs)[0];
-      const list: MenuItem[] = [];
-      if (firstOut !== undefined) {
-        list.push({ label: 'Preview', key: 'preview', handler: () => this.cb.previewRequested({ node: ctx.id, port: firstOut }, false) });
-        list.push({ label: 'Compare in preview (B)', key: 'compare', handler: () => this.cb.previewRequested({ node: ctx.id, port: firstOut }, true) });
-      }
-      const modes = this.selectedModes(selected);
-      list.push(
-        { label: modes.every((m) => m === 'bypass') ? 'Stop bypassing (Ctrl+B)' : 'Bypass (Ctrl+B)', key: 'bypass', handler: () => this.toggleMode('bypass', selected) },
-        { label: modes.every((m) => m === 'mute') ? 'Unmute (Ctrl+M)' : 'Mute (Ctrl+M)', key: 'mute', handler: () => this.toggleMode('mute', selected) },
-        { label: 'Duplicate', key: 'duplicate', handler: () => void this.selectOnly(selected).then(() => this.duplicate()) },
-        { label: 'Copy', key: 'copy', handler: () => void writeClipboard(this.copy(selected) ?? '') },
-        { label: 'Frame with comment', key: 'frame', handler: () => void this.selectOnly(selected).then(() => this.addComment('Frame')) },
-        { label: selected.length > 1 ? `Delete ${selected.length} nodes` : 'Delete', key: 'delete', handler: () => void this.removeNodes(selected) },
-      );
-      return { list };
-    }
-    return { list: [] };
-  }
+
+
 
   destroy(): void {
     if (this.destroyed) return;
@@ -1014,55 +586,11 @@ export class EditorCore {
   }
 }
 
-/** Last pointer position over the canvas (context menu actions place nodes there). */
-let lastPointer = { x: 0, y: 0 };
-if (typeof window !== 'undefined') {
-  window.addEventListener('pointerdown', (e) => (lastPointer = { x: e.clientX, y: e.clientY }), true);
-  window.addEventListener('contextmenu', (e) => (lastPointer = { x: e.clientX, y: e.clientY }), true);
-}
 
-export async function readClipboard(): Promise<string | null> {
-  try {
-    return await navigator.clipboard.readText();
-  } catch {
-    return localClipboard;
-  }
-}
-
-/** Fallback when the system clipboard is not available (insecure context, denied permission). */
-let localClipboard: string | null = null;
-export async function writeClipboard(text: string): Promise<void> {
-  localClipboard = text;
-  try {
-    await navigator.clipboard.writeText(text);
-  } catch {
-    /* the in-page copy still works */
-  }
-}
 
 function round2(v: number): number {
   return Math.round(v * 100) / 100;
 }
 
-/** Ports of placeholder nodes, taken from the edges that touch them. */
-function placeholderPorts(graph: Graph): Map<string, { inputs: string[]; outputs: string[] }> {
-  const out = new Map<string, { inputs: string[]; outputs: string[] }>();
-  const get = (id: string) => {
-    let p = out.get(id);
-    if (!p) out.set(id, (p = { inputs: [], outputs: [] }));
-    return p;
-  };
-  for (const e of graph.edges) {
-    if (graph.isPlaceholder(e.from.node)) {
-      const p = get(e.from.node);
-      if (!p.outputs.includes(e.from.port)) p.outputs.push(e.from.port);
-    }
-    if (graph.isPlaceholder(e.to.node)) {
-      const p = get(e.to.node);
-      if (!p.inputs.includes(e.to.port)) p.inputs.push(e.to.port);
-    }
-  }
-  return out;
-}
 
 export { GraphFileError, markRaw };

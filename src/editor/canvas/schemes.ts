@@ -1,6 +1,7 @@
 /** Rete view objects of the editor: one per graph node and edge, mirroring src/engine/graph.ts. */
 import { ClassicPreset, type GetSchemes } from 'rete';
 import type { NodeCatalogEntry } from '../../engine/registry';
+import type { Graph } from '../../engine/graph';
 import type { NodeMode, PortType } from '../../engine/types';
 
 export type SocketType = PortType | 'any';
@@ -66,3 +67,24 @@ export class EditorConnection extends ClassicPreset.Connection<EditorNode, Edito
 }
 
 export type Schemes = GetSchemes<EditorNode, EditorConnection>;
+
+/** Ports of placeholder nodes, taken from the edges that touch them. */
+export function placeholderPorts(graph: Graph): Map<string, { inputs: string[]; outputs: string[] }> {
+  const out = new Map<string, { inputs: string[]; outputs: string[] }>();
+  const get = (id: string) => {
+    let p = out.get(id);
+    if (!p) out.set(id, (p = { inputs: [], outputs: [] }));
+    return p;
+  };
+  for (const e of graph.edges) {
+    if (graph.isPlaceholder(e.from.node)) {
+      const p = get(e.from.node);
+      if (!p.outputs.includes(e.from.port)) p.outputs.push(e.from.port);
+    }
+    if (graph.isPlaceholder(e.to.node)) {
+      const p = get(e.to.node);
+      if (!p.inputs.includes(e.to.port)) p.inputs.push(e.to.port);
+    }
+  }
+  return out;
+}

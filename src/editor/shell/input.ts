@@ -4,7 +4,7 @@
  * canvas), and the small toolbar actions that act on the canvas.
  */
 import { computed } from 'vue';
-import { readClipboard, writeClipboard } from '../canvas/editorCore';
+import { readClipboard, writeClipboard } from '../canvas/pasting';
 import { fragmentFromText } from '../logic/clipboard';
 import { shortcutFor, type ShortcutAction } from '../logic/shortcuts';
 import type { EngineSession } from './engine';

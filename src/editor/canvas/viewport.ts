@@ -1,0 +1,52 @@
+/**
+ * Viewport behaviour of the canvas: pan with the left (empty canvas) or middle button, wheel
+ * zoom, double-click opens the node search, and a minimap that redraws at most every 80 ms.
+ */
+import { Drag, Zoom } from 'rete-area-plugin';
+import type { MinimapPlugin } from 'rete-minimap-plugin';
+import type { EditorCore } from './editorCore';
+import type { Schemes } from './schemes';
+
+/**
+ * The minimap re-renders (and measures the container) on every node add/move and pan step;
+ * this coalesces that to at most one render per 80 ms (in an animation frame), and none while
+ * `quiet()` (a graph is being loaded, the canvas is gone). Returns the "redraw soon" function.
+ */
+export function throttleMinimap(minimap: MinimapPlugin<Schemes>, quiet: () => boolean): () => void {
+  const mm = minimap as unknown as { render(): void };
+  const renderMinimap = mm.render.bind(minimap);
+  let pending = false;
+  let last = 0;
+  mm.render = () => {
+    if (quiet() || pending) return;
+    pending = true;
+    const wait = Math.max(0, 80 - (performance.now() - last));
+    setTimeout(() => {
+      requestAnimationFrame(() => {
+        pending = false;
+        last = performance.now();
+        if (!quiet()) renderMinimap();
+      });
+    }, wait);
+  };
+  return () => mm.render();
+}
+
+/** Pan and zoom handlers, and double-click on empty canvas → node search. */
+export function installPanZoom(core: EditorCore): void {
+  // Pan with the left (empty canvas) or middle button; Shift/Ctrl+drag is box selection.
+  core.area.area.setDragHandler(
+    new Drag({
+      down: (e) => (e.pointerType !== 'mouse' || e.button === 0 || e.button === 1) && !e.shiftKey && !e.ctrlKey && !e.metaKey,
+      move: () => true,
+    }),
+  );
+  // Double-click on the canvas opens the node search (as in ComfyUI), not a zoom step.
+  const zoom = new Zoom(0.1);
+  (zoom as unknown as { dblclick: (e: MouseEvent) => void }).dblclick = () => undefined;
+  core.area.area.setZoomHandler(zoom);
+  core.container.addEventListener('dblclick', (e) => {
+    if (e.target instanceof Element && e.target.closest('[data-node-root], .pl-menu, input, select, textarea, button')) return;
+    core.cb.openSearch({ x: e.clientX, y: e.clientY });
+  });
+}
