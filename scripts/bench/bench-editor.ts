@@ -13,7 +13,8 @@
  *
  * Benchmarks, not tests: it prints a table. Options: --backend auto|wasm|webgpu|cpu (default auto),
  * --pan-seconds N (default 3), --no-build (reuse dist/), --threads-only (only the kernel
- * threads figure: a 1536² filter chain on one thread and split over the worker's helpers).
+ * threads figure: a 1536² filter chain on one thread and split over the worker's helpers),
+ * --scale-only (only the 200-node open and pan figures).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -39,18 +40,18 @@ interface DocEdge {
   from: { node: string; port: string };
   to: { node: string; port: string };
 }
-const doc = (name: string, nodes: DocNode[], edges: DocEdge[]): object => ({ format: 'pixel-loom.graph', version: 1, name, nodes, edges });
+const doc = (name: string, nodes: DocNode[], edges: DocEdge[]): object => ({ format: 'pixel-loom.graph', version: 2, name, nodes, edges });
 const edge = (from: string, fp: string, to: string, tp: string): DocEdge => ({ from: { node: from, port: fp }, to: { node: to, port: tp } });
 
 /** 25 rows × 8 nodes: load → noise → blur → median → unsharp → box blur, SSIM and PSNR against the load. */
-function scaleGraph(rows = 25): object {
+function scaleGraph(rows = 25, prefix = ''): object {
   const nodes: DocNode[] = [];
   const edges: DocEdge[] = [];
   const dx = 260;
   const dy = 300;
   for (let r = 0; r < rows; r++) {
     const y = r * dy;
-    const id = (s: string): string => `${s}${r}`;
+    const id = (s: string): string => `${prefix}${s}${r}`;
     nodes.push(
       { id: id('load'), type: 'image.load', params: { source: '/assets/camera.png' }, position: { x: 0, y } },
       { id: id('noise'), type: 'noise.gaussian', params: { sigma: 0.05 + 0.01 * (r % 10), seed: r + 1 }, position: { x: dx, y } },
@@ -290,8 +291,43 @@ async function main(): Promise<void> {
     rows.push([`pan ${panSeconds} s by mouse drag (${frames.length} frames, ${i} moves): frame time p50 / p95 / max`, `${pct(frames, 50).toFixed(1)} / ${pct(frames, 95).toFixed(1)} / ${Math.max(...frames).toFixed(1)} ms`]);
     const panLong = await page.evaluate((since) => (window as unknown as { __bench: { longtasks: { start: number; duration: number }[] } }).__bench.longtasks.filter((l) => l.start >= since), evaluated);
     rows.push(['pan: longest main-thread task', panLong.length ? `${Math.max(...panLong.map((l) => l.duration)).toFixed(0)} ms (${panLong.length} tasks ≥ 50 ms)` : '< 50 ms (no long task)']);
+    // open it again in the running editor (as from the library): load → nodes in the DOM → painted
+    const reopen: { dom: number[]; painted: number[] } = { dom: [], painted: [] };
+    for (let k = 0; k < 3; k++) {
+      const text = scaleGraph(25, `g${k}`); // new ids each time: nothing of the previous graph counts
+      const r = await page.evaluate(async (d) => {
+        const w = window as unknown as { __pixelLoom: { loadDocument(d: unknown): Promise<void> } };
+        const first = (d as { nodes: { id: string }[] }).nodes;
+        const want = first.length;
+        const prefix = first[0]!.id.replace(/load0$/, '');
+        const t0 = performance.now();
+        let dom = NaN;
+        const seen = new Promise<void>((resolve) => {
+          const mo = new MutationObserver(() => {
+            if (document.querySelectorAll(`[data-testid^="node-${prefix}"][data-node-type]`).length >= want) {
+              mo.disconnect();
+              dom = performance.now() - t0;
+              resolve();
+            }
+          });
+          mo.observe(document, { childList: true, subtree: true });
+        });
+        await w.__pixelLoom.loadDocument(d);
+        await seen;
+        await new Promise((r2) => requestAnimationFrame(() => requestAnimationFrame(r2)));
+        return { dom, painted: performance.now() - t0 };
+      }, text);
+      reopen.dom.push(r.dom);
+      reopen.painted.push(r.painted);
+      await idle(page);
+    }
+    rows.push(['200-node graph opened in the running editor (loadDocument, as from the library) → nodes in the DOM / first frame painted (median of 3)', `${pct(reopen.dom, 50).toFixed(0)} / ${pct(reopen.painted, 50).toFixed(0)} ms`]);
     if (log.errors.length) console.error(`  page errors: ${log.errors.join('\n')}`);
     await page.close();
+    if (process.argv.includes('--scale-only')) {
+      for (const [k, v] of rows) console.log(`| ${k} | ${v} |`);
+      return;
+    }
 
     // ---- 1024² pipeline: longest task while it evaluates, then while its output is previewed
     const p2 = await browser.context.newPage();

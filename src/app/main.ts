@@ -5,6 +5,9 @@
 import { createApp } from 'vue';
 import { prestartEngineWorker } from '../editor/engineClient';
 
+performance.mark('pl:main');
 prestartEngineWorker();
 const { default: App } = await import('../editor/App.vue');
+performance.mark('pl:app-loaded');
 createApp(App).mount('#app');
+performance.mark('pl:app-mounted');

@@ -25,7 +25,7 @@ import { CommentExtensions, CommentPlugin } from 'rete-comment-plugin';
 import { Presets as VuePresets, VuePlugin, type VueArea2D } from 'rete-vue-plugin';
 import type { ContextMenuExtra } from 'rete-context-menu-plugin';
 import type { MinimapExtra } from 'rete-minimap-plugin';
-import { createApp, markRaw, type App, type Component } from 'vue';
+import { markRaw, type App, type Component } from 'vue';
 import { GraphFileError } from '../../engine/errors';
 import { graphToDocument, parseGraph, type GraphDocument } from '../../engine/format';
 import { Graph, formatPortRef } from '../../engine/graph';
@@ -40,7 +40,8 @@ import { arrange, freeSpotNearCenter, zoomFit } from './layout';
 import { addReroutePoint, menuItems } from './menu';
 import { copy, duplicate, paste } from './pasting';
 import { canMakeConnection, installPipes, onGraphEvent } from './pipes';
-import { installPanZoom, throttleMinimap } from './viewport';
+import { installPanZoom, minimapPreset, throttleMinimap } from './viewport';
+import { PortalRoot } from './portal';
 import { idForType } from '../logic/ids';
 import type { WireEnd } from '../logic/palette';
 import { visibleNodeIds, type Rect } from '../logic/targets';
@@ -52,6 +53,7 @@ type AreaExtra = VueArea2D<Schemes> | ContextMenuExtra | MinimapExtra;
 export interface CanvasComponents {
   node: Component;
   connection: Component;
+  minimap: Component;
   /** Called for every Vue app rete-vue-plugin creates (one per node, wire, menu). */
   setupApp?: (app: App) => void;
 }
@@ -103,6 +105,7 @@ export class EditorCore {
   readonly comments: CommentPlugin<Schemes, AreaExtra>;
   /** Reroute points on wires (stored with their edges). */
   readonly reroutes: Reroutes;
+  private readonly portal: PortalRoot;
   readonly connection = new ConnectionPlugin<Schemes, AreaExtra>();
   readonly selector = AreaExtensions.selector();
   readonly selectable: { select(id: string, accumulate: boolean): Promise<void>; unselect(id: string): Promise<void> };
@@ -133,13 +136,9 @@ export class EditorCore {
     this.area = new AreaPlugin<Schemes, AreaExtra>(container);
     this.comments = new CommentPlugin<Schemes, AreaExtra>({ edit: (c) => editCommentText(c) });
 
-    const render = new VuePlugin<Schemes, AreaExtra>({
-      setup: ((context: Parameters<typeof createApp>[0]) => {
-        const app = createApp(context);
-        components.setupApp?.(app);
-        return app;
-      }) as never,
-    });
+    // Everything the Vue plugin renders lives in one Vue app (portal.ts), not one app each.
+    this.portal = new PortalRoot(components.setupApp);
+    const render = new VuePlugin<Schemes, AreaExtra>({ setup: this.portal.setup as never });
     const classic = VuePresets.classic.setup<Schemes, VueArea2D<Schemes>>({
       socketPositionWatcher: new BatchedSocketPosition<Schemes, VueArea2D<Schemes>>() as never,
       customize: {
@@ -165,7 +164,7 @@ export class EditorCore {
       locked: () => this.readonly.enabled,
     });
     render.addPreset(VuePresets.contextMenu.setup({ delay: 200 }) as never);
-    render.addPreset(VuePresets.minimap.setup({ size: 140 }) as never);
+    render.addPreset(minimapPreset(components.minimap, 140) as never);
 
     this.connection.addPreset(
       () =>
@@ -207,6 +206,13 @@ export class EditorCore {
     RerouteExtensions.selectablePins(this.reroutes.plugin, this.selector, accumulating);
 
     installPanZoom(this);
+    if (typeof ResizeObserver !== 'undefined') {
+      new ResizeObserver((entries) => {
+        const r = entries[entries.length - 1]!.contentRect;
+        this.size = { w: Math.max(1, Math.round(r.width)), h: Math.max(1, Math.round(r.height)) };
+        this.sizeKnown = true;
+      }).observe(container);
+    }
 
     installPipes(this);
     this.offGraph = this.graph.on((e) => onGraphEvent(this, e));
@@ -245,10 +251,23 @@ export class EditorCore {
   /** The viewport in graph coordinates. */
   viewport(): Rect {
     const t = this.area.area.transform;
-    const w = this.container.clientWidth || 1;
-    const h = this.container.clientHeight || 1;
+    const { w, h } = this.containerSize();
     return { x: -t.x / t.k, y: -t.y / t.k, width: w / t.k, height: h / t.k };
   }
+
+  /**
+   * The canvas size in px, kept by a ResizeObserver: reading clientWidth after the DOM changed
+   * forces a layout of every node (~100 ms with 200 of them), once per visibility check.
+   */
+  containerSize(): { w: number; h: number } {
+    if (!this.sizeKnown) {
+      this.size = { w: this.container.clientWidth || 1, h: this.container.clientHeight || 1 };
+      this.sizeKnown = typeof ResizeObserver !== 'undefined';
+    }
+    return this.size;
+  }
+  private size = { w: 1, h: 1 };
+  private sizeKnown = false;
 
   /** Graph-space point at the centre of the view. */
   viewCenter(): Position {
@@ -284,8 +303,18 @@ export class EditorCore {
     n.width = width;
     n.height = height;
     this.refreshMinimap();
-    this.cb.viewChanged();
+    // 200 nodes report their sizes in one frame: tell the shell once (it recomputes what is in view).
+    if (this.sizesPending) return;
+    this.sizesPending = true;
+    const flush = (): void => {
+      if (!this.sizesPending) return;
+      this.sizesPending = false;
+      if (!this.destroyed) this.cb.viewChanged();
+    };
+    if (typeof requestAnimationFrame === 'function') requestAnimationFrame(flush);
+    setTimeout(flush, 50);
   }
+  private sizesPending = false;
 
   // ---- loading -------------------------------------------------------------------------
 
@@ -296,6 +325,8 @@ export class EditorCore {
   async load(doc: unknown, opts: { fit?: boolean } = {}): Promise<void> {
     const graph = parseGraph(doc, this.registry);
     this.mirroring++;
+    // the views of the whole graph are rendered in one update when it is in
+    const release = this.portal.hold();
     try {
       this.offGraph();
       await this.editor.clear();
@@ -319,6 +350,7 @@ export class EditorCore {
       }
       this.restoreComments(Array.isArray(graph.extras.comments) ? (graph.extras.comments as unknown[]) : [], false);
     } finally {
+      release();
       this.mirroring--;
     }
     this.refreshMinimap();
@@ -583,6 +615,7 @@ export class EditorCore {
     this.destroyed = true;
     this.offGraph();
     this.area.destroy();
+    this.portal.destroy();
   }
 }
 

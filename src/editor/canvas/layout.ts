@@ -14,7 +14,7 @@ export async function zoomFit(core: EditorCore, ids?: readonly string[]): Promis
   const nodes = (ids ?? (core.selectedIds().length ? core.selectedIds() : core.editor.getNodes().map((n) => n.id))).map((id) => core.editor.getNode(id)).filter((n): n is EditorNode => !!n);
   if (nodes.length === 0) {
     await core.area.area.zoom(1, 0, 0);
-    await core.area.area.translate(core.container.clientWidth / 2, core.container.clientHeight / 2);
+    await core.area.area.translate(core.containerSize().w / 2, core.containerSize().h / 2);
     return;
   }
   await AreaExtensions.zoomAt(core.area, nodes, { scale: 0.9 });
@@ -22,7 +22,7 @@ export async function zoomFit(core: EditorCore, ids?: readonly string[]): Promis
     const c = core.viewCenter();
     await core.area.area.zoom(1.25, 0, 0);
     const t = core.area.area.transform;
-    await core.area.area.translate(core.container.clientWidth / 2 - c.x * t.k, core.container.clientHeight / 2 - c.y * t.k);
+    await core.area.area.translate(core.containerSize().w / 2 - c.x * t.k, core.containerSize().h / 2 - c.y * t.k);
   }
 }
 

@@ -3,6 +3,7 @@
  * zoom, double-click opens the node search, and a minimap that redraws at most every 80 ms.
  */
 import { Drag, Zoom } from 'rete-area-plugin';
+import type { Component } from 'vue';
 import type { MinimapPlugin } from 'rete-minimap-plugin';
 import type { EditorCore } from './editorCore';
 import type { Schemes } from './schemes';
@@ -49,4 +50,20 @@ export function installPanZoom(core: EditorCore): void {
     if (e.target instanceof Element && e.target.closest('[data-node-root], .pl-menu, input, select, textarea, button')) return;
     core.cb.openSearch({ x: e.clientX, y: e.clientY });
   });
+}
+
+interface MinimapSignal {
+  data: { type: string; nodes?: unknown; ratio?: number; viewport?: unknown; translate?: unknown; point?: unknown };
+}
+
+/**
+ * A rete-vue-plugin preset that draws the minimap with `component` (components/Minimap.vue)
+ * instead of the plugin's own, which re-created every mini node on each pan.
+ */
+export function minimapPreset(component: Component, size: number) {
+  const props = (c: MinimapSignal) => ({ nodes: c.data.nodes, size, ratio: c.data.ratio, viewport: c.data.viewport, translate: c.data.translate, point: c.data.point });
+  return {
+    update: (c: MinimapSignal) => (c.data.type === 'minimap' ? props(c) : undefined),
+    render: (c: MinimapSignal) => (c.data.type === 'minimap' ? { component, props: props(c) } : undefined),
+  };
 }

@@ -7,6 +7,14 @@
 import { NodeRegistry } from '../../engine/registry';
 import type { NodeCatalogEntry } from '../../engine/registry';
 import type { AnyNodeDefinition, PortType } from '../../engine/types';
+import generated from './catalog.generated.json';
+
+/**
+ * The catalogue as built into the page (`npm run catalog` writes it from the node
+ * definitions; a unit test keeps it equal): the canvas is built from it at once, while the
+ * worker is still loading tfjs and the nodes.
+ */
+export const GENERATED_CATALOG: readonly NodeCatalogEntry[] = generated as unknown as NodeCatalogEntry[];
 
 export function registryFromCatalog(catalog: readonly NodeCatalogEntry[]): NodeRegistry {
   return new NodeRegistry(catalog.map((e) => ({ ...e }) as unknown as AnyNodeDefinition));

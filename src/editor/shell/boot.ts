@@ -8,8 +8,9 @@ import { evaluationKeys } from '../../engine/evalKey';
 import { EditorCore } from '../canvas/editorCore';
 import { SHARED_KEY } from '../canvas/shared';
 import ConnectionView from '../components/ConnectionView.vue';
+import Minimap from '../components/Minimap.vue';
 import NodeView from '../components/NodeView.vue';
-import { registryFromCatalog } from '../logic/catalog';
+import { GENERATED_CATALOG, registryFromCatalog } from '../logic/catalog';
 import { classifyGraphLink } from '../logic/graphLink';
 import { EvalScheduler } from '../state/scheduler';
 import { BACKEND_KEY, initialBackend, MEMORY_KEY, rememberedLimit, type EngineSession } from './engine';
@@ -36,7 +37,15 @@ export async function boot(s: EditorSession, engine: EngineSession, lib: Library
   const link = graphParam !== null ? classifyGraphLink(graphParam, location.href) : null;
   const graphFile = link?.kind === 'same-origin' ? engine.fetchGraph(link.url.href) : null;
   graphFile?.catch(() => undefined);
-  const list = await client.catalogReady();
+  // The canvas is built from the catalogue built into the page, while the worker still loads;
+  // the worker's own catalogue is the same (a unit test keeps them equal) — say so if not.
+  const list = [...GENERATED_CATALOG];
+  void client.catalogReady().then(
+    (fromWorker) => {
+      if (JSON.stringify(fromWorker) !== JSON.stringify(list)) console.warn('pixel-loom: the built-in node catalogue differs from the worker’s; run `npm run catalog` and rebuild');
+    },
+    () => undefined,
+  );
   mark('pl:catalog');
   s.catalog.value = markRaw(list);
   s.entries = new Map(list.map((e) => [e.type, e]));
@@ -45,7 +54,7 @@ export async function boot(s: EditorSession, engine: EngineSession, lib: Library
     s.els.canvas.value!,
     s.registry,
     list,
-    { node: markRaw(NodeView), connection: markRaw(ConnectionView), setupApp: (app) => app.provide(SHARED_KEY, s.shared) },
+    { node: markRaw(NodeView), connection: markRaw(ConnectionView), minimap: markRaw(Minimap), setupApp: (app) => app.provide(SHARED_KEY, s.shared) },
     {
       notice: (text, kind) => s.notice(text, kind),
       changed: (evaluate) => {

@@ -2,6 +2,7 @@
  * `window.__pixelLoom`: what the end-to-end tests and `npm run bench:editor` read and drive
  * (the open document, idle, the backend, loading a document, the library, long tasks).
  */
+import { thumbnailsSettled } from '../preview/bitmapUrl';
 import type { GraphDocument } from '../../engine/format';
 import type { BackendInfo } from '../../engine/protocol';
 import type { NodeCatalogEntry } from '../../engine/registry';
@@ -36,6 +37,8 @@ export function createTestHooks(s: EditorSession, engine: EngineSession, lib: Li
     idle: async () => {
       await s.ready;
       await s.scheduler?.idle();
+      // thumbnails are shown as PNG images made from the worker's bitmaps (NodeView)
+      await thumbnailsSettled();
     },
     get catalog() {
       return s.catalog.value;
