@@ -1,6 +1,6 @@
 /**
  * End-to-end: every example graph opens clean — after Fit, no two node boxes overlap, every
- * node is in view and the zoom stays readable (≥ 30 %) — and Arrange (auto-layout) leaves no
+ * node is in view and the zoom stays readable (≥ 30 %) — and Arrange (auto-layout) does the same and leaves no
  * two nodes overlapping either (its zoom is printed: elk's layered layout can come out taller).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -85,8 +85,14 @@ describe('example graphs open clean', () => {
         await page.locator(tid('arrange')).click();
         await page.waitForTimeout(600);
         const arranged = await nodeBoxes(page);
-        console.info(`layout ${file}: after Arrange zoom ${(await zoom(page)).toFixed(2)}, overlaps: ${overlaps(arranged).join(', ') || 'none'}`);
+        const ka = await zoom(page);
+        console.info(`layout ${file}: after Arrange zoom ${ka.toFixed(2)}, overlaps: ${overlaps(arranged).join(', ') || 'none'}`);
         expect(overlaps(arranged), 'overlapping nodes after Arrange').toEqual([]);
+        // Arrange fits the result: every node in view, and tall layers are wrapped to keep it readable
+        expect(ka, 'zoom after Arrange').toBeGreaterThanOrEqual(0.3);
+        for (const b of arranged) {
+          expect(b.x >= canvas.x - 1 && b.y >= canvas.y - 1 && b.x + b.w <= canvas.x + canvas.width + 1 && b.y + b.h <= canvas.y + canvas.height + 1, `${b.id} in view after Arrange`).toBe(true);
+        }
         await screenshot(page, `layout-${file.replace('.graph.json', '')}`);
         expect(log.errors).toEqual([]);
       } finally {

@@ -8,6 +8,7 @@ import type { Position } from '../../engine/types';
 import type { EditorCore } from './editorCore';
 import type { EditorNode, Schemes } from './schemes';
 import { centerIn } from './socketPositions';
+import { wrapTallColumns } from '../logic/wrapColumns';
 
 /** Zooms to fit the given nodes (default: the selection, else every node). */
 export async function zoomFit(core: EditorCore, ids?: readonly string[]): Promise<void> {
@@ -50,6 +51,13 @@ export async function arrange(core: EditorCore): Promise<void> {
         'elk.layered.considerModelOrder.strategy': 'NODES_AND_EDGES',
       },
     });
+    // a layer with many nodes is one tall column: wrap it so Fit stays readable (one undo step with the layout)
+    const rects = core.nodeRects();
+    const wrapped = wrapTallColumns(rects, { view: core.containerSize() });
+    for (const [id, r] of wrapped) {
+      const was = rects.get(id)!;
+      if (r.x !== was.x || r.y !== was.y) await core.area.translate(id, { x: Math.round(r.x), y: Math.round(r.y) });
+    }
   });
   await core.zoomFit(core.editor.getNodes().map((n) => n.id));
 }
