@@ -18,7 +18,7 @@ import { NodeEditor } from 'rete';
 import { AreaExtensions, AreaPlugin } from 'rete-area-plugin';
 import { ClassicFlow, ConnectionPlugin, getSourceTarget, type SocketData } from 'rete-connection-plugin';
 import { ContextMenuPlugin } from 'rete-context-menu-plugin';
-import { HistoryPlugin, Presets as HistoryPresets, type HistoryAction } from 'rete-history-plugin';
+import { HistoryPlugin, Presets as HistoryPresets } from 'rete-history-plugin';
 import { MinimapPlugin } from 'rete-minimap-plugin';
 import { ReadonlyPlugin } from 'rete-readonly-plugin';
 import { CommentExtensions, CommentPlugin } from 'rete-comment-plugin';
@@ -32,7 +32,7 @@ import { Graph, formatPortRef } from '../../engine/graph';
 import { hasOwn } from '../../engine/params';
 import type { NodeRegistry, NodeCatalogEntry } from '../../engine/registry';
 import type { NodeMode, PortRef, Position } from '../../engine/types';
-import { ModeAction, toggleModes } from './modes';
+import { ModeAction, ParamAction, toggleModes } from './modes';
 import { REROUTE_KEY, Reroutes, parseReroute } from './reroute';
 import { RerouteExtensions } from 'rete-connection-reroute-plugin';
 import { addComment, commitComments, editCommentText, restoreComments, storedComments } from './comments';
@@ -40,7 +40,7 @@ import { arrange, freeSpotNearCenter, zoomFit } from './layout';
 import { addReroutePoint, menuItems } from './menu';
 import { copy, duplicate, paste } from './pasting';
 import { canMakeConnection, installPipes, onGraphEvent } from './pipes';
-import { installPanZoom, minimapPreset, throttleMinimap } from './viewport';
+import { ContainerSize, installPanZoom, minimapPreset, throttleMinimap } from './viewport';
 import { PortalRoot } from './portal';
 import { idForType } from '../logic/ids';
 import type { WireEnd } from '../logic/palette';
@@ -78,24 +78,6 @@ export interface CoreCallbacks {
 /** Default source of a new image.load node: a sample image the app serves. */
 export const DEFAULT_IMAGE_SOURCE = '/assets/camera.png';
 
-class ParamAction implements HistoryAction {
-  constructor(
-    private readonly core: EditorCore,
-    readonly node: string,
-    readonly name: string,
-    readonly before: unknown,
-    public after: unknown,
-  ) {}
-  undo(): void {
-    this.core.applyParam(this.node, this.name, this.before);
-  }
-  redo(): void {
-    this.core.applyParam(this.node, this.name, this.after);
-  }
-}
-
-
-
 export class EditorCore {
   graph: Graph;
   readonly editor = new NodeEditor<Schemes>();
@@ -132,6 +114,7 @@ export class EditorCore {
     readonly cb: CoreCallbacks,
   ) {
     this.entries = new Map(catalog.map((e) => [e.type, e]));
+    this.sizeOf = new ContainerSize(container);
     this.graph = new Graph(registry);
     this.area = new AreaPlugin<Schemes, AreaExtra>(container);
     this.comments = new CommentPlugin<Schemes, AreaExtra>({ edit: (c) => editCommentText(c) });
@@ -206,13 +189,6 @@ export class EditorCore {
     RerouteExtensions.selectablePins(this.reroutes.plugin, this.selector, accumulating);
 
     installPanZoom(this);
-    if (typeof ResizeObserver !== 'undefined') {
-      new ResizeObserver((entries) => {
-        const r = entries[entries.length - 1]!.contentRect;
-        this.size = { w: Math.max(1, Math.round(r.width)), h: Math.max(1, Math.round(r.height)) };
-        this.sizeKnown = true;
-      }).observe(container);
-    }
 
     installPipes(this);
     this.offGraph = this.graph.on((e) => onGraphEvent(this, e));
@@ -255,19 +231,11 @@ export class EditorCore {
     return { x: -t.x / t.k, y: -t.y / t.k, width: w / t.k, height: h / t.k };
   }
 
-  /**
-   * The canvas size in px, kept by a ResizeObserver: reading clientWidth after the DOM changed
-   * forces a layout of every node (~100 ms with 200 of them), once per visibility check.
-   */
+  /** The canvas size in px (kept by a ResizeObserver: no forced layout to read it). */
   containerSize(): { w: number; h: number } {
-    if (!this.sizeKnown) {
-      this.size = { w: this.container.clientWidth || 1, h: this.container.clientHeight || 1 };
-      this.sizeKnown = typeof ResizeObserver !== 'undefined';
-    }
-    return this.size;
+    return this.sizeOf.get();
   }
-  private size = { w: 1, h: 1 };
-  private sizeKnown = false;
+  private readonly sizeOf: ContainerSize;
 
   /** Graph-space point at the centre of the view. */
   viewCenter(): Position {
@@ -499,9 +467,6 @@ export class EditorCore {
     this.cb.selectionChanged(this.selectedIds());
   }
 
-
-
-
   /** The selection (or `ids`) as clipboard text: a graph document fragment. */
   copy(ids: readonly string[] = this.selectedIds()): string | null {
     return copy(this, ids);
@@ -538,8 +503,6 @@ export class EditorCore {
     await this.selector.unselectAll();
     this.cb.selectionChanged([]);
   }
-
-
 
   /** Zooms to fit the given nodes (default: the selection, else every node). */
   zoomFit(ids?: readonly string[]): Promise<void> {
@@ -599,12 +562,6 @@ export class EditorCore {
     return new EditorConnection(s, from.port, t, to.port, type);
   }
 
-
-
-
-
-
-
   /** Adds a node from the wire-drop search and connects the dropped wire to its `port`. */
   async addNodeForDrop(type: string, port: string, at: Position): Promise<string | null> {
     const drop = this.pendingDrop;
@@ -617,11 +574,6 @@ export class EditorCore {
     return id;
   }
 
-
-
-
-
-
   destroy(): void {
     if (this.destroyed) return;
     this.destroyed = true;
@@ -630,8 +582,6 @@ export class EditorCore {
     this.portal.destroy();
   }
 }
-
-
 
 function round2(v: number): number {
   return Math.round(v * 100) / 100;

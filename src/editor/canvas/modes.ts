@@ -1,6 +1,6 @@
 /**
- * Bypass and mute in the editor (ComfyUI's Ctrl+B / Ctrl+M): which mode a toggle gives each
- * selected node, and the undoable history entry of one toggle.
+ * Undoable node edits of the canvas: bypass and mute (ComfyUI's Ctrl+B / Ctrl+M) — which mode
+ * a toggle gives each selected node and the history entry of one toggle — and param edits.
  */
 import type { HistoryAction } from 'rete-history-plugin';
 import type { NodeMode } from '../../engine/types';
@@ -39,4 +39,21 @@ export class ModeAction implements HistoryAction {
 /** What the node's header says about its mode, or null when it is active. */
 export function modeLabel(mode: NodeMode | undefined): string | null {
   return mode === 'bypass' ? 'bypassed' : mode === 'mute' ? 'muted' : null;
+}
+
+/** One param edit as a history entry (a slider drag records one, on release). */
+export class ParamAction implements HistoryAction {
+  constructor(
+    private readonly core: { applyParam(node: string, name: string, value: unknown): void },
+    readonly node: string,
+    readonly name: string,
+    readonly before: unknown,
+    public after: unknown,
+  ) {}
+  undo(): void {
+    this.core.applyParam(this.node, this.name, this.before);
+  }
+  redo(): void {
+    this.core.applyParam(this.node, this.name, this.after);
+  }
 }

@@ -67,3 +67,28 @@ export function minimapPreset(component: Component, size: number) {
     render: (c: MinimapSignal) => (c.data.type === 'minimap' ? { component, props: props(c) } : undefined),
   };
 }
+
+/**
+ * An element's size in px, kept by a ResizeObserver: reading clientWidth after the DOM
+ * changed forces a layout of every node (~100 ms with 200 of them), once per visibility check.
+ */
+export class ContainerSize {
+  private size = { w: 1, h: 1 };
+  private known = false;
+  constructor(private readonly el: HTMLElement) {
+    if (typeof ResizeObserver === 'undefined') return;
+    new ResizeObserver((entries) => {
+      const r = entries[entries.length - 1]!.contentRect;
+      this.size = { w: Math.max(1, Math.round(r.width)), h: Math.max(1, Math.round(r.height)) };
+      this.known = true;
+    }).observe(el);
+  }
+
+  get(): { w: number; h: number } {
+    if (!this.known) {
+      this.size = { w: this.el.clientWidth || 1, h: this.el.clientHeight || 1 };
+      this.known = typeof ResizeObserver !== 'undefined';
+    }
+    return this.size;
+  }
+}
