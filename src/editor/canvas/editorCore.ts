@@ -307,7 +307,6 @@ export class EditorCore {
         const n = new EditorNode(id, gn.type, this.entries.get(gn.type), { ...gn.params }, { ...gn.extra }, ports.get(id));
         n.mode = gn.mode;
         await this.editor.addNode(n);
-        this.placeView(id, gn.position);
       }
       this.reroutes.clear();
       for (const e of graph.edges) {
@@ -333,18 +332,6 @@ export class EditorCore {
     }
     this.cb.changed(true);
     this.cb.selectionChanged([]);
-  }
-
-  /**
-   * Puts a node's view at `p` while a graph is being built: no nodetranslate/nodetranslated
-   * signals through every plugin (the Graph already has the position; wires, comments and
-   * the minimap are drawn after all nodes are placed). 200 translations cost ~100 ms.
-   */
-  private placeView(id: string, p: Position): void {
-    const view = this.area.nodeViews.get(id);
-    if (!view) return;
-    view.position = { x: p.x, y: p.y };
-    view.element.style.transform = `translate(${p.x}px, ${p.y}px)`;
   }
 
   // ---- editing commands ------------------------------------------------------------------

@@ -46,6 +46,14 @@ export function installPipes(core: EditorCore): void {
   core.area.addPipe((ctx) => {
     if (!ctx || typeof ctx !== 'object' || !('type' in ctx)) return ctx;
     switch (ctx.type) {
+      case 'nodetranslate': {
+        // A node view starts by translating itself to (0, 0); while a graph is being built,
+        // that first translation goes straight to the node's position in the Graph (no second
+        // round of signals through every plugin per node).
+        const gn = core.mirroring > 0 ? core.graph.getNode(ctx.data.id) : undefined;
+        if (gn) return { ...ctx, data: { ...ctx.data, position: { x: gn.position.x, y: gn.position.y } } };
+        break;
+      }
       case 'nodetranslated':
         if (core.graph.getNode(ctx.data.id)) core.graph.setPosition(ctx.data.id, { x: Math.round(ctx.data.position.x), y: Math.round(ctx.data.position.y) });
         break;
