@@ -5,7 +5,7 @@
  * their wires meant ~400 apps, each created, provided and flushed on its own. Here `setup`
  * returns a stand-in whose mount() adds the element's component to one root app, which
  * renders each into its element with <Teleport> (provides reach them through the root).
- * While a graph is loading (`hold()`), additions wait and are rendered in one update.
+ * While a graph is loading (`hold()`), removals and additions wait and are applied in one update.
  */
 import { createApp, h, shallowReactive, Teleport, type App, type Component } from 'vue';
 
@@ -22,6 +22,7 @@ export class PortalRoot {
   private next = 1;
   private holds = 0;
   private pending: Entry[] = [];
+  private removals: number[] = [];
 
   constructor(setupApp?: (app: App) => void) {
     const entries = this.entries;
@@ -80,12 +81,26 @@ export class PortalRoot {
   private remove(key: number): void {
     const i = this.pending.findIndex((e) => e.key === key);
     if (i >= 0) this.pending.splice(i, 1);
+    else if (this.holds > 0) this.removals.push(key);
     else this.entries.delete(key);
   }
 
+  /**
+   * Applies the held removals and additions at once. While held, the root is not re-rendered
+   * per element: removing a 200-node graph one element at a time would diff the remaining
+   * list each time (quadratic).
+   */
   private flush(): void {
+    const gone = this.removals;
     const list = this.pending;
+    this.removals = [];
     this.pending = [];
-    for (const e of list) this.entries.set(e.key, e);
+    if (gone.length === 0 && list.length === 0) return;
+    // one new Map: one reactive change, one render of the root
+    const next = new Map(this.entries);
+    for (const k of gone) next.delete(k);
+    for (const e of list) next.set(e.key, e);
+    this.entries.clear();
+    for (const [k, e] of next) this.entries.set(k, e);
   }
 }

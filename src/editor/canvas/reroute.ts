@@ -141,6 +141,21 @@ export class Reroutes {
     if (edge) this.opts.graph().setEdgeExtra(edge.to, REROUTE_KEY, points.length ? points.map((p) => ({ x: p.x, y: p.y })) : undefined);
   }
 
+  /** Pin containers whose (non-empty) pin list has been rendered. */
+  private readonly shown = new WeakSet<object>();
+
+  /**
+   * An area pipe before the Vue renderer: the plugin asks to render the pin list of every wire
+   * each time its path is computed; a wire that never had points needs nothing rendered.
+   */
+  filterRender<T>(ctx: T): T | undefined {
+    const c = ctx as { type?: string; data?: { type?: string; element?: object; data?: { pins?: unknown[] } } };
+    if (c?.type !== 'render' || c.data?.type !== 'reroute-pins' || !c.data.element) return ctx;
+    if ((c.data.data?.pins?.length ?? 0) > 0) this.shown.add(c.data.element);
+    else if (!this.shown.has(c.data.element)) return undefined;
+    return ctx;
+  }
+
   /** >0 while points are restored from a file (not a user change). */
   private adding = 0;
 
