@@ -401,7 +401,7 @@ describe('editor, wasm backend', () => {
     expect(log.errors, failWithLog(log)).toEqual([]);
   });
 
-  it('the preview panel: its edge drags it wider, ⛶ and F open it full window, Esc leaves', async () => {
+  it('the preview panel: its edge drags it wider, ⛶, F and a double-click on its title open it full window, Esc leaves', async () => {
     await selectNode(page, ids.median);
     const aside = page.locator(tid('preview-aside'));
     const w0 = (await aside.boundingBox())!.width;
@@ -427,6 +427,11 @@ describe('editor, wasm backend', () => {
     await page.keyboard.press('f');
     await expect.poll(async () => (await aside.boundingBox())!.width).toBe(1600);
     await page.keyboard.press('f');
+    await expect.poll(async () => Math.round((await aside.boundingBox())!.width - w0)).toBeGreaterThanOrEqual(195);
+    // a double-click on the preview's title does the same; Esc leaves
+    await page.locator(tid('preview-title')).dblclick();
+    await expect.poll(async () => (await aside.boundingBox())!.width).toBe(1600);
+    await page.keyboard.press('Escape');
     await expect.poll(async () => Math.round((await aside.boundingBox())!.width - w0)).toBeGreaterThanOrEqual(195);
     // a double-click on the edge restores the default width
     const edge2 = (await page.locator(tid('preview-resize')).boundingBox())!;
