@@ -5,9 +5,9 @@
  * test/editor/catalogData.test.ts fails when this file is out of date).
  * `npm run catalog -- --check` exits 1 when the committed file is out of date.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeOrCheck } from '../lib/generatedFile';
 import { isDeepStrictEqual } from 'node:util';
 import { createRegistry } from '../../src/nodes/index';
 
@@ -20,19 +20,4 @@ if (!isDeepStrictEqual(JSON.parse(text), catalog)) {
   process.exit(1);
 }
 
-if (process.argv.includes('--check')) {
-  let current = '';
-  try {
-    current = readFileSync(file, 'utf8');
-  } catch {
-    // missing file: out of date
-  }
-  if (current !== text) {
-    process.stderr.write(`${file} is out of date; run \`npm run catalog\`\n`);
-    process.exit(1);
-  }
-  process.stdout.write(`${file} is up to date\n`);
-} else {
-  writeFileSync(file, text);
-  process.stdout.write(`wrote ${file}\n`);
-}
+writeOrCheck(file, text, 'npm run catalog');
