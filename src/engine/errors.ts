@@ -57,3 +57,54 @@ export class Cancelled extends Error {
 export function isCancelled(e: unknown): e is Cancelled {
   return e instanceof Cancelled;
 }
+
+/** Bytes as "1.00 GiB", "512 MiB", "12.3 KiB". */
+export function formatBytes(n: number): string {
+  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let v = n;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  if (u === 0) return `${n} bytes`;
+  const digits = v >= 100 || Number.isInteger(v) ? 0 : v >= 10 ? 1 : 2;
+  return `${v.toFixed(digits)} ${units[u]}`;
+}
+
+/** A node's output would exceed the engine's memory budget (checked before it runs). */
+export class MemoryBudgetError extends Error {
+  override name = 'MemoryBudgetError';
+  constructor(
+    readonly bytes: number,
+    readonly budget: number,
+    when: 'before' | 'after',
+    hint: string | undefined,
+  ) {
+    super(
+      `${when === 'before' ? 'its output would take' : 'its output took'} ${formatBytes(bytes)} of tensor data, above the memory budget of ${formatBytes(budget)}` +
+        `${when === 'before' ? ', so it was not run' : ' (discarded)'}${hint ? `; ${hint}` : ''}`,
+    );
+  }
+}
+
+/** The cause of a descendant's error: an input comes from a node that failed. */
+export class UpstreamFailure extends Error {
+  override name = 'UpstreamFailure';
+  /** The input port whose value is missing. */
+  readonly port: string;
+  /** The node wired into that port. */
+  readonly upstream: string;
+  /** The node whose own failure started the chain (equals `upstream` for a direct child). */
+  readonly root: string;
+  constructor(port: string, upstream: string, root: string) {
+    super(
+      upstream === root
+        ? `input "${port}" comes from node "${upstream}", which failed`
+        : `input "${port}" comes from node "${upstream}", which failed because node "${root}" failed`,
+    );
+    this.port = port;
+    this.upstream = upstream;
+    this.root = root;
+  }
+}

@@ -6,15 +6,21 @@
  * release(). Outputs that are not fresh tensors of the node's compute (an input, a resource
  * tensor) are cloned, so no tensor is owned twice. Load resources are shared by every node
  * with the same (type, version, params) and disposed on clearCache()/dispose() or when no
- * node of the last evaluated graph uses them any more.
+ * node of the last evaluated graph uses them any more (resources.ts). Bypass and mute are
+ * decided in modes.ts; the engine's error classes are in errors.ts.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { Tensor } from '@tensorflow/tfjs-core';
 import { TensorCache, DEFAULT_CACHE_BUDGET_BYTES, type CacheEntry } from './cache';
-import { Cancelled, GraphError, NodeExecutionError } from './errors';
+import { Cancelled, GraphError, MemoryBudgetError, NodeExecutionError, UpstreamFailure } from './errors';
 import { effectiveParams, hasOwn, validateParams } from './params';
 import type { NodeRegistry } from './registry';
-import { hashValue, inputSignature, nodeSignature } from './signature';
+import { inputSignature, nodeSignature } from './signature';
+import { modeOutcome, passThroughPorts, type PassedSource } from './modes';
+import { ResourcePool } from './resources';
+
+export { passThroughPorts } from './modes';
+export { formatBytes, MemoryBudgetError, UpstreamFailure } from './errors';
 import type { AnyNodeDefinition, GraphReadModel, Host, NodeStatus, OutputValue, Resource, Value } from './types';
 
 export type Target = string | { node: string; port?: string };
@@ -61,71 +67,6 @@ export interface EngineOptions {
 
 export const DEFAULT_MAX_OUTPUT_BYTES = 1024 ** 3;
 
-/** Bytes as "1.00 GiB", "512 MiB", "12.3 KiB". */
-export function formatBytes(n: number): string {
-  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let v = n;
-  let u = 0;
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  if (u === 0) return `${n} bytes`;
-  const digits = v >= 100 || Number.isInteger(v) ? 0 : v >= 10 ? 1 : 2;
-  return `${v.toFixed(digits)} ${units[u]}`;
-}
-
-/** A node's output would exceed the engine's memory budget (checked before it runs). */
-export class MemoryBudgetError extends Error {
-  override name = 'MemoryBudgetError';
-  constructor(
-    readonly bytes: number,
-    readonly budget: number,
-    when: 'before' | 'after',
-    hint: string | undefined,
-  ) {
-    super(
-      `${when === 'before' ? 'its output would take' : 'its output took'} ${formatBytes(bytes)} of tensor data, above the memory budget of ${formatBytes(budget)}` +
-        `${when === 'before' ? ', so it was not run' : ' (discarded)'}${hint ? `; ${hint}` : ''}`,
-    );
-  }
-}
-
-/** The cause of a descendant's error: an input comes from a node that failed. */
-export class UpstreamFailure extends Error {
-  override name = 'UpstreamFailure';
-  /** The input port whose value is missing. */
-  readonly port: string;
-  /** The node wired into that port. */
-  readonly upstream: string;
-  /** The node whose own failure started the chain (equals `upstream` for a direct child). */
-  readonly root: string;
-  constructor(port: string, upstream: string, root: string) {
-    super(
-      upstream === root
-        ? `input "${port}" comes from node "${upstream}", which failed`
-        : `input "${port}" comes from node "${upstream}", which failed because node "${root}" failed`,
-    );
-    this.port = port;
-    this.upstream = upstream;
-    this.root = root;
-  }
-}
-
-/**
- * A bypassed node's routing: for each output, the first input port of the same port type
- * (in declaration order), or null when it has none.
- */
-export function passThroughPorts(def: AnyNodeDefinition): Record<string, string | null> {
-  const out: Record<string, string | null> = {};
-  const inputs = Object.entries(def.inputs);
-  for (const [port, spec] of Object.entries(def.outputs)) out[port] = inputs.find(([, i]) => i.type === spec.type)?.[0] ?? null;
-  return out;
-}
-
-/** Where a bypassed node's output comes from: an output of an evaluated node, or nothing (why). */
-type PassedSource = { readonly node: string; readonly port: string } | { readonly none: string };
-
 /** Yield to the event loop (a macrotask) at most this often during a run. */
 const YIELD_EVERY_MS = 10;
 const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
@@ -143,15 +84,6 @@ function tensorsOf(values: Readonly<Record<string, unknown>>): Set<Tensor> {
   return s;
 }
 
-interface ResourceRecord {
-  readonly key: string;
-  state: 'pending' | 'ready' | 'dropped';
-  /** Dropped by the engine (clearCache / GC / dispose), not failed. */
-  droppedByEngine: boolean;
-  resource: Resource | undefined;
-  promise: Promise<Resource | undefined>;
-  readonly controller: AbortController;
-}
 
 class Run {
   readonly controller = new AbortController();
@@ -259,9 +191,8 @@ interface NodeOutcome {
 export class Engine {
   readonly stats = { computes: 0, loads: 0, hits: 0 };
   private readonly registry: NodeRegistry;
-  private readonly host: Host;
   private readonly cache: TensorCache;
-  private readonly resources = new Map<string, ResourceRecord>();
+  private readonly resources: ResourcePool;
   private readonly live = new Map<Result, CacheEntry[]>();
   private current: Run | null = null;
   private lastBackend: string | undefined;
@@ -279,7 +210,7 @@ export class Engine {
     if (!opts?.registry) throw new Error('Engine: options.registry is required');
     if (!opts.host) throw new Error('Engine: options.host is required');
     this.registry = opts.registry;
-    this.host = opts.host;
+    this.resources = new ResourcePool(this.registry, opts.host);
     this.cache = new TensorCache(opts.cacheBudgetBytes ?? DEFAULT_CACHE_BUDGET_BYTES);
     this.maxOutputBytes = opts.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
     this.memoryHint = opts.memoryHint;
@@ -292,7 +223,7 @@ export class Engine {
   /** Disposes every unpinned cached tensor (pinned ones when released) and every load resource. */
   clearCache(): void {
     this.cache.clear();
-    for (const rec of [...this.resources.values()]) this.dropResource(rec);
+    this.resources.dropAll();
   }
 
   /** Cancels the running evaluation, disposes every tensor and resource; the engine is unusable after. */
@@ -302,7 +233,7 @@ export class Engine {
     for (const r of this.live.keys()) r.invalidate();
     this.live.clear();
     this.cache.disposeAll();
-    for (const rec of [...this.resources.values()]) this.dropResource(rec);
+    this.resources.dropAll();
     this.disposed = true;
   }
 
@@ -427,7 +358,7 @@ export class Engine {
       run.check();
       await this.yieldTurn();
       run.check();
-      const mode = this.modeOutcome(graph, id, passed, muted);
+      const mode = modeOutcome(this.registry, graph, id, passed, muted);
       if (mode) {
         status.set(id, mode);
         timings.set(id, 0);
@@ -469,52 +400,13 @@ export class Engine {
     run.check();
     run.finished = true;
 
-    this.collectResources(graph);
+    this.resources.collect(graph);
     const pinned = [...run.pinned];
     run.pinned.length = 0;
     const result = new Result(backend, outputsOf, errors, status, muted, timings, (r) => this.releaseResult(r));
     this.live.set(result, pinned);
     this.cache.evictToBudget();
     return result;
-  }
-
-  /**
-   * Mute and bypass, decided before a node would run: 'muted' when the node is muted or a
-   * wired input (followed through bypassed nodes) comes from a muted node; 'bypassed' when
-   * it is bypassed (its routes are recorded in `passed`); null when it runs normally.
-   */
-  private modeOutcome(graph: GraphReadModel, id: string, passed: Map<string, Map<string, PassedSource>>, muted: Map<string, string>): 'muted' | 'bypassed' | null {
-    const node = graph.getNode(id);
-    const def = node && this.registry.get(node.type);
-    if (!node || !def) return null;
-    if (node.mode === 'mute') {
-      muted.set(id, id);
-      return 'muted';
-    }
-    const resolve = (from: { node: string; port: string }): PassedSource => passed.get(from.node)?.get(from.port) ?? from;
-    const ports = node.mode === 'bypass' ? passThroughPorts(def) : null;
-    const needed = ports ? Object.values(ports).filter((p): p is string => p !== null) : Object.keys(def.inputs);
-    for (const port of needed) {
-      const e = graph.edgeInto(id, port);
-      if (!e) continue;
-      const src = resolve(e.from);
-      const root = 'none' in src ? undefined : muted.get(src.node);
-      if (root !== undefined) {
-        muted.set(id, root);
-        return 'muted';
-      }
-    }
-    if (!ports) return null;
-    const routes = new Map<string, PassedSource>();
-    for (const [out, port] of Object.entries(ports)) {
-      const e = port === null ? undefined : graph.edgeInto(id, port);
-      const type = def.outputs[out]!.type;
-      if (e) routes.set(out, resolve(e.from));
-      else if (port === null) routes.set(out, { none: `node "${id}" is bypassed and has no ${type} input to pass to its output "${out}"` });
-      else routes.set(out, { none: `node "${id}" is bypassed and its input "${port}", which would pass to its output "${out}", is not connected` });
-    }
-    passed.set(id, routes);
-    return 'bypassed';
   }
 
   private releaseResult(r: Result): void {
@@ -594,7 +486,11 @@ export class Engine {
 
     let resource: Resource | undefined;
     if (def.load) {
-      resource = await this.getResource(run, def, params, id, total);
+      resource = await this.resources.get(def, params, id, {
+        race: (p) => run.race(p),
+        onProgress: (f) => run.emit({ type: 'progress', done: run.done + f, total, node: id }),
+        onLoad: () => this.stats.loads++,
+      });
       run.check();
     }
     const sig = nodeSignature(def.type, def.version, params, inSigs, resource?.signature);
@@ -693,88 +589,5 @@ export class Engine {
       // Number tensors, undeclared outputs, or everything when a check failed.
       for (const t of owned) if (!t.isDisposed) t.dispose();
     }
-  }
-
-  private resourceKey(def: AnyNodeDefinition, params: Readonly<Record<string, unknown>>): string {
-    const p = def.loadParams ? Object.fromEntries(def.loadParams.map((k) => [k, params[k]])) : params;
-    return hashValue({ t: def.type, v: def.version, p });
-  }
-
-  /** The shared resource of (type, version, params), loading it if needed. */
-  private async getResource(run: Run, def: AnyNodeDefinition, params: Record<string, unknown>, nodeId: string, total: number): Promise<Resource | undefined> {
-    const key = this.resourceKey(def, params);
-    for (let attempt = 0; attempt < 3; attempt++) {
-      let rec = this.resources.get(key);
-      if (rec?.state === 'ready') return rec.resource;
-      rec ??= this.startLoad(key, def, params, nodeId, run, total);
-      try {
-        const resource = await run.race(rec.promise);
-        if (rec.state === 'ready') return resource;
-      } catch (e) {
-        if (e instanceof Cancelled || !rec.droppedByEngine) throw e;
-      }
-      // The cache was cleared while this resource loaded: load it again.
-    }
-    throw new Error('its resource was released while loading, three times in a row');
-  }
-
-  private startLoad(key: string, def: AnyNodeDefinition, params: Record<string, unknown>, nodeId: string, run: Run, total: number): ResourceRecord {
-    const controller = new AbortController();
-    const rec: ResourceRecord = { key, state: 'pending', droppedByEngine: false, resource: undefined, promise: Promise.resolve(undefined), controller };
-    this.stats.loads++;
-    const load = def.load!.bind(def);
-    rec.promise = (async () =>
-      (await load(params as never, {
-        host: this.host,
-        nodeId,
-        signal: controller.signal,
-        onProgress: (f: number) => {
-          if (Number.isFinite(f)) run.emit({ type: 'progress', done: run.done + Math.min(1, Math.max(0, f)), total, node: nodeId });
-        },
-      })) as Resource | undefined)().then(
-      (r) => {
-        if (rec.state === 'dropped') {
-          r?.dispose();
-        } else {
-          rec.state = 'ready';
-          rec.resource = r;
-        }
-        return r;
-      },
-      (e: unknown) => {
-        if (this.resources.get(key) === rec) this.resources.delete(key);
-        rec.state = 'dropped';
-        throw e;
-      },
-    );
-    // Nobody may be waiting (the run was cancelled): never an unhandled rejection.
-    rec.promise.catch(() => undefined);
-    this.resources.set(key, rec);
-    return rec;
-  }
-
-  private dropResource(rec: ResourceRecord): void {
-    if (this.resources.get(rec.key) === rec) this.resources.delete(rec.key);
-    if (rec.state === 'dropped') return;
-    const wasReady = rec.state === 'ready';
-    rec.state = 'dropped';
-    rec.droppedByEngine = true;
-    rec.controller.abort();
-    if (wasReady) rec.resource?.dispose();
-    // A pending load disposes its resource when it settles.
-  }
-
-  /** Disposes resources that no node of the graph uses any more. */
-  private collectResources(graph: GraphReadModel): void {
-    if (this.resources.size === 0) return;
-    const keep = new Set<string>();
-    for (const id of graph.nodeIds()) {
-      const node = graph.getNode(id);
-      const def = node && this.registry.get(node.type);
-      if (!node || !def?.load) continue;
-      if (validateParams(def, node.params).length > 0) continue;
-      keep.add(this.resourceKey(def, effectiveParams(def, node.params)));
-    }
-    for (const rec of [...this.resources.values()]) if (!keep.has(rec.key)) this.dropResource(rec);
   }
 }
