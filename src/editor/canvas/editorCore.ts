@@ -42,6 +42,7 @@ import { copy, duplicate, paste } from './pasting';
 import { canMakeConnection, installPipes, onGraphEvent } from './pipes';
 import { ContainerSize, installPanZoom, minimapPreset, throttleMinimap } from './viewport';
 import { PortalRoot } from './portal';
+import { nextFrame } from '../state/runState';
 import { idForType } from '../logic/ids';
 import type { WireEnd } from '../logic/palette';
 import { visibleNodeIds, type Rect } from '../logic/targets';
@@ -276,13 +277,10 @@ export class EditorCore {
     // 200 nodes report their sizes in one frame: tell the shell once (it recomputes what is in view).
     if (this.sizesPending) return;
     this.sizesPending = true;
-    const flush = (): void => {
-      if (!this.sizesPending) return;
+    nextFrame(() => {
       this.sizesPending = false;
       if (!this.destroyed) this.cb.viewChanged();
-    };
-    if (typeof requestAnimationFrame === 'function') requestAnimationFrame(flush);
-    setTimeout(flush, 50);
+    }, 50);
   }
   private sizesPending = false;
 

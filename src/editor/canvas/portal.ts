@@ -95,12 +95,8 @@ export class PortalRoot {
     const list = this.pending;
     this.removals = [];
     this.pending = [];
-    if (gone.length === 0 && list.length === 0) return;
-    // one new Map: one reactive change, one render of the root
-    const next = new Map(this.entries);
-    for (const k of gone) next.delete(k);
-    for (const e of list) next.set(e.key, e);
-    this.entries.clear();
-    for (const [k, e] of next) this.entries.set(k, e);
+    // changes made in one go are rendered in one update of the root (Vue batches them)
+    for (const k of gone) this.entries.delete(k);
+    for (const e of list) this.entries.set(e.key, e);
   }
 }

@@ -69,19 +69,27 @@ export interface GlobalRunState {
 
 type Scheduler = (flush: () => void) => void;
 
-const defaultScheduler: Scheduler = (flush) => {
-  if (typeof requestAnimationFrame === 'function') {
-    // rAF does not run in background tabs; the timeout keeps state moving there.
-    let done = false;
-    const once = (): void => {
-      if (done) return;
-      done = true;
-      flush();
-    };
-    requestAnimationFrame(once);
-    setTimeout(once, 100);
-  } else setTimeout(flush, 16);
-};
+/**
+ * Calls `fn` once, on the next animation frame or after `timeoutMs` when that comes first:
+ * requestAnimationFrame does not run in background tabs, and the timeout keeps state moving
+ * there. Without requestAnimationFrame (tests), after 16 ms.
+ */
+export function nextFrame(fn: () => void, timeoutMs = 100): void {
+  if (typeof requestAnimationFrame !== 'function') {
+    setTimeout(fn, 16);
+    return;
+  }
+  let done = false;
+  const once = (): void => {
+    if (done) return;
+    done = true;
+    fn();
+  };
+  requestAnimationFrame(once);
+  setTimeout(once, timeoutMs);
+}
+
+const defaultScheduler: Scheduler = (flush) => nextFrame(flush);
 
 export class RunState {
   /** Per-node state (each entry reactive; the map itself is not: read `global.version` to follow it). */
