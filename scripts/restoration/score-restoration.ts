@@ -32,7 +32,7 @@ import type { AnyNodeDefinition, Resource, Value } from '../../src/engine/types'
 import { filterGaussianBlur } from '../../src/nodes/filterGaussianBlur';
 import { filterMedian } from '../../src/nodes/filterMedian';
 import { inpaint, INPAINT_METHODS } from '../../src/nodes/inpaint';
-import { decodeImage } from '../../src/nodes/lib/codec';
+import { decodeImageSync } from '../../src/nodes/lib/codec';
 import { Rng } from '../../src/nodes/lib/random';
 import { ssimMap, cropBorder } from '../../src/nodes/lib/ssim';
 import { maskStrokes } from '../../src/nodes/maskStrokes';
@@ -118,7 +118,7 @@ function loadSet(): { name: string; image: tf.Tensor3D }[] {
     .filter((f) => f.endsWith('.png'))
     .sort()
     .map((f) => {
-      const d = decodeImage(new Uint8Array(readFileSync(path.join(SET_DIR, f))), { name: f });
+      const d = decodeImageSync(new Uint8Array(readFileSync(path.join(SET_DIR, f))), { name: f });
       return { name: f.replace(/\.png$/, ''), image: tf.tensor3d(d.data, [d.height, d.width, d.channels]) };
     });
 }

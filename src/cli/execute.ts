@@ -14,6 +14,7 @@ import type { NodeRegistry } from '../engine/registry';
 import { checkParam } from '../engine/params';
 import type { ParamSpec, Value } from '../engine/types';
 import { encodePng } from '../nodes/lib/codec';
+import { zlibDeflate } from './zlib';
 import { saveFileName } from '../nodes/imageSave';
 import { UsageError, type SetOption } from './args';
 import { ReadRefused, type NodeHost } from './host';
@@ -168,14 +169,14 @@ export function planFiles(graph: Graph, sinks: readonly string[]): PlannedFile[]
 
 export type OutputEntry = number | string | { file: string; shape: number[] };
 
-async function writeImage(outDir: string, file: string, t: tf.Tensor, npy: boolean): Promise<{ file: string; shape: number[] }> {
+async function writeImage(outDir: string, file: string, t: tf.Tensor, npy: boolean, bitDepth: 8 | 16 = 8): Promise<{ file: string; shape: number[] }> {
   const shape = [...t.shape];
   if (shape.length !== 3 || ![1, 3, 4].includes(shape[2]!)) {
     throw new Error(`output has shape [${shape.join(', ')}], not an image [height, width, 1|3|4]`);
   }
   const data = (await t.data()) as Float32Array;
   const [h, w, c] = shape as [number, number, number];
-  await writeFile(path.join(outDir, file), encodePng(data, w, h, c));
+  await writeFile(path.join(outDir, file), encodePng(data, w, h, c, { bitDepth, deflate: zlibDeflate }));
   if (npy) await writeFile(path.join(outDir, file.replace(/\.png$/i, '.npy')), encodeNpy(Float32Array.from(data), shape));
   return { file, shape };
 }
@@ -275,7 +276,8 @@ export async function evaluateAndWrite(
           const v = edge ? result.value(edge.from.node, edge.from.port) : undefined;
           if (v === undefined || typeof v === 'number') throw new Error('input "image" has no image to save');
           const plan = planned.find((p) => p.node === id)!;
-          setOut(id, 'image', await writeImage(outDir, plan.file, v, opts.npy));
+          const depth = graph.effectiveParams(id).bitDepth === 16 ? 16 : 8;
+          setOut(id, 'image', await writeImage(outDir, plan.file, v, opts.npy, depth));
           continue;
         }
         for (const [port, spec] of Object.entries(def.outputs)) {

@@ -1,7 +1,8 @@
 /**
  * `image.load`: reads an image through the host (file path relative to the graph in the CLI,
- * URL / data URL / stored asset id in the browser), decodes PNG or JPEG in `load`, and
- * converts channels in `compute`.
+ * URL / data URL / stored asset id in the browser), decodes PNG, JPEG or WebP in `load` (the
+ * same decoders in both places; EXIF orientation applied unless `orientation` is `ignore`),
+ * and converts channels in `compute`.
  *
  * The resource keeps the decoded samples as a plain Float32Array (it owns no tensors); its
  * signature is the content hash of the bytes, so the same source with new bytes recomputes.
@@ -46,7 +47,7 @@ export const imageLoad = defineNode({
   title: 'Load image',
   category: 'IO',
   description:
-    'Loads a PNG (8- or 16-bit, any colour type) or JPEG image. The source is a file path (CLI: relative to the graph file), a URL, a data URL, or a stored asset id (browser).',
+    'Loads a PNG (1–16-bit, any colour type, interlaced or not), JPEG (baseline, progressive, gray, CMYK) or WebP (lossy, lossless, alpha) image, turned upright per its EXIF orientation. The source is a file path (CLI: relative to the graph file), a URL, a data URL, or a stored asset id (browser).',
   version: 1,
   inputs: {},
   outputs: { image: { type: 'image' } },
@@ -59,15 +60,25 @@ export const imageLoad = defineNode({
       label: 'Channels',
       description: 'auto keeps the file’s channels (gray+alpha becomes RGBA); gray uses BT.601 weights 0.299/0.587/0.114; rgba adds alpha = 1',
     },
+    orientation: {
+      kind: 'enum',
+      default: 'exif',
+      options: ['exif', 'ignore'],
+      label: 'Orientation',
+      description: 'exif turns the image upright as viewers and browsers show it (EXIF orientation tag); ignore keeps the pixels as stored',
+    },
   },
+  // Channel conversion happens in compute: changing it does not decode the file again.
+  loadParams: ['source', 'orientation'],
   async load(params, ctx): Promise<LoadedImage> {
     const source = params.source.trim();
     if (source === '') throw new Error('image.load needs a source (a file path, URL or data URL)');
     const bytes = await ctx.host.readSource(source, ctx.signal);
-    const image = decodeImage(bytes, {
+    const image = await decodeImage(bytes, {
       name: describeSource(source),
       maxSide: ctx.host.limits.maxImageSide ?? DEFAULT_MAX_SIDE,
       limitHint: ctx.host.limits.hint,
+      orientation: params.orientation === 'ignore' ? 'ignore' : 'exif',
     });
     return { signature: hashBytes(bytes), image, dispose: () => undefined };
   },

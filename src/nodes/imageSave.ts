@@ -1,8 +1,8 @@
 /**
  * `image.save`: marks an image as a result to keep. The node itself only validates its
  * input; the HOST writes the file, reading the image from the node's upstream output:
- * the CLI writes `<out>/<name>.png` (8-bit, `Math.round(clamp(v)·255)`), the browser offers
- * it as a download named `<name>.png`. Use `saveFileName(name)` for the file name.
+ * the CLI writes `<out>/<name>.png` (`bitDepth` 8: `Math.round(clamp(v)·255)`; 16:
+ * `Math.round(clamp(v)·65535)`), the browser offers it as a download named `<name>.png`. Use `saveFileName(name)` for the file name.
  */
 import { defineNode } from '../engine/defineNode';
 import { asImage } from './lib/image';
@@ -40,14 +40,24 @@ export const imageSave = defineNode({
   title: 'Save image',
   category: 'IO',
   description:
-    'Saves its input as an 8-bit PNG named <name>.png (CLI: in the --out folder; browser: a download). Values are clamped to [0, 1] and rounded.',
+    'Saves its input as a PNG named <name>.png (CLI: in the --out folder; browser: a download), 8 or 16 bits per sample. Values are clamped to [0, 1] and rounded.',
   version: 1,
   inputs: { image: { type: 'image' } },
   outputs: {},
   params: {
     name: { kind: 'string', default: 'image', maxLength: 100, label: 'File name', description: 'Base name of the PNG file (no folders)' },
+    bitDepth: {
+      kind: 'int',
+      default: 8,
+      min: 8,
+      max: 16,
+      step: 8,
+      label: 'Bit depth',
+      description: '8 or 16 bits per sample: 16 keeps the precision of a restoration pipeline (65,536 levels)',
+    },
   },
-  check: (params) => checkSaveName(params.name),
+  check: (params) =>
+    checkSaveName(params.name) ?? (params.bitDepth === 8 || params.bitDepth === 16 ? null : `param bitDepth is ${params.bitDepth}; it must be 8 or 16`),
   compute({ inputs }) {
     asImage(inputs.image);
     return {};

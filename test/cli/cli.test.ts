@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeNpy } from '../../src/cli/npy';
-import { decodeImage } from '../../src/nodes/lib/codec';
+import { decodeImageSync } from '../../src/nodes/lib/codec';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const BIN = path.join(ROOT, 'bin', 'pixel-loom.mjs');
@@ -50,7 +50,7 @@ const num = (r: ResultJson, node: string, port: string): number => {
   if (typeof v !== 'number') throw new Error(`outputs.${node}.${port} is ${JSON.stringify(v)}, not a number`);
   return v;
 };
-const png = (dir: string, file: string): ReturnType<typeof decodeImage> => decodeImage(new Uint8Array(readFileSync(path.join(out(dir), file))));
+const png = (dir: string, file: string): ReturnType<typeof decodeImageSync> => decodeImageSync(new Uint8Array(readFileSync(path.join(out(dir), file))));
 
 beforeAll(async () => {
   tmp = mkdtempSync(path.join(os.tmpdir(), 'pixel-loom-cli-'));

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { decodeImage } from '../../src/nodes/lib/codec';
+import { decodeImageSync } from '../../src/nodes/lib/codec';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const BIN = path.join(ROOT, 'bin', 'pixel-loom.mjs');
@@ -25,7 +25,7 @@ function cli(args: string[]): Promise<{ code: number | null; stderr: string }> {
 }
 
 function png(file: string): { width: number; height: number; channels: number } {
-  return decodeImage(new Uint8Array(readFileSync(file)));
+  return decodeImageSync(new Uint8Array(readFileSync(file)));
 }
 
 describe('pixel-loom run: model graphs (run from another folder: weights come from the package)', () => {

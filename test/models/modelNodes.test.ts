@@ -17,7 +17,7 @@ import type { AnyNodeDefinition, Host, LoadContext, Value } from '../../src/engi
 import { fileSaveHandler } from '../../src/models/nodeIO';
 import { createRegistry } from '../../src/nodes';
 import { ganSample } from '../../src/nodes/ganSample';
-import { decodeImage } from '../../src/nodes/lib/codec';
+import { decodeImageSync } from '../../src/nodes/lib/codec';
 import { cropBorder, ssimMap } from '../../src/nodes/lib/ssim';
 import { conditionalOf, type ModelResource } from '../../src/nodes/lib/modelNode';
 import { latentRandom } from '../../src/nodes/latentRandom';
@@ -43,7 +43,7 @@ function run(def: AnyNodeDefinition, resource: ModelResource, inputs: Record<str
 }
 
 function digit(file: string): tf.Tensor3D {
-  const img = decodeImage(new Uint8Array(readFileSync(path.join(assets, file))));
+  const img = decodeImageSync(new Uint8Array(readFileSync(path.join(assets, file))));
   return tf.tensor3d(img.data, [img.height, img.width, img.channels]);
 }
 

@@ -42,7 +42,7 @@ function ctx(host: Host, signal?: AbortSignal): LoadContext {
 type Channels = 'auto' | 'gray' | 'rgb' | 'rgba';
 
 async function loadAndCompute(bytes: Uint8Array, channels: Channels): Promise<{ shape: number[]; data: number[]; resource: LoadedImage }> {
-  const params = { source: 'x.png', channels };
+  const params = { source: 'x.png', channels, orientation: 'exif' };
   const resource = await imageLoad.load!(params, ctx(memoryHost({ 'x.png': bytes })));
   const out = tf.tidy(() => imageLoad.compute!({ nodeId: 'load', inputs: {}, params, resource, backend: tf.getBackend() }));
   const t = out.image as tf.Tensor;
@@ -133,7 +133,7 @@ for (const backend of testBackends) {
 describe('image.load resource and errors', () => {
   it('the signature is the content hash: same bytes → same signature, other bytes → other', async () => {
     const host = memoryHost({ a: grayPng, b: Uint8Array.from(grayPng), c: rgbPng });
-    const sig = async (s: string): Promise<string> => (await imageLoad.load!({ source: s, channels: 'auto' }, ctx(host))).signature;
+    const sig = async (s: string): Promise<string> => (await imageLoad.load!({ source: s, channels: 'auto', orientation: 'exif' }, ctx(host))).signature;
     const [a, b, c] = [await sig('a'), await sig('b'), await sig('c')];
     expect(a).toBe(b);
     expect(a).not.toBe(c);
@@ -142,7 +142,7 @@ describe('image.load resource and errors', () => {
 
   it('keeps the decoded samples as a Float32Array (no tensors)', async () => {
     const before = tf.memory().numTensors;
-    const r = await imageLoad.load!({ source: 'a', channels: 'auto' }, ctx(memoryHost({ a: rgbPng })));
+    const r = await imageLoad.load!({ source: 'a', channels: 'auto', orientation: 'exif' }, ctx(memoryHost({ a: rgbPng })));
     expect(r.image.data).toBeInstanceOf(Float32Array);
     expect([r.image.width, r.image.height, r.image.channels]).toEqual([2, 2, 3]);
     expect(tf.memory().numTensors).toBe(before);
@@ -152,27 +152,27 @@ describe('image.load resource and errors', () => {
   it('passes the trimmed source and the abort signal to the host', async () => {
     const calls: { source: string; signal?: AbortSignal }[] = [];
     const signal = new AbortController().signal;
-    await imageLoad.load!({ source: '  a.png ', channels: 'auto' }, ctx(memoryHost({ 'a.png': grayPng }, 8192, calls), signal));
+    await imageLoad.load!({ source: '  a.png ', channels: 'auto', orientation: 'exif' }, ctx(memoryHost({ 'a.png': grayPng }, 8192, calls), signal));
     expect(calls).toEqual([{ source: 'a.png', signal }]);
   });
 
   it('an empty source is refused before reading anything', async () => {
     const calls: { source: string }[] = [];
-    await expect(imageLoad.load!({ source: '  ', channels: 'auto' }, ctx(memoryHost({}, 8192, calls)))).rejects.toThrow(/^image\.load needs a source/);
+    await expect(imageLoad.load!({ source: '  ', channels: 'auto', orientation: 'exif' }, ctx(memoryHost({}, 8192, calls)))).rejects.toThrow(/^image\.load needs a source/);
     expect(calls).toEqual([]);
   });
 
   it('applies the host size limit with its hint, and names the source', async () => {
     const host = memoryHost({ 'dir/big.png': encodePng(new Float32Array(10 * 3), 10, 3, 1) }, 8);
-    await expect(imageLoad.load!({ source: 'dir/big.png', channels: 'auto' }, ctx(host))).rejects.toThrow(
+    await expect(imageLoad.load!({ source: 'dir/big.png', channels: 'auto', orientation: 'exif' }, ctx(host))).rejects.toThrow(
       '"dir/big.png" is 10×3 px; the limit is 8×8 (raise it with --max-size)',
     );
   });
 
   it('bytes that are not an image', async () => {
     const host = memoryHost({ 'page.png': new TextEncoder().encode('<!DOCTYPE html>') });
-    await expect(imageLoad.load!({ source: 'page.png', channels: 'auto' }, ctx(host))).rejects.toThrow(
-      '"page.png" is not a PNG or JPEG image (starts with bytes 3c 21 44 4f)',
+    await expect(imageLoad.load!({ source: 'page.png', channels: 'auto', orientation: 'exif' }, ctx(host))).rejects.toThrow(
+      '"page.png" is not a PNG, JPEG or WebP image (starts with bytes 3c 21 44 4f)',
     );
   });
 });
@@ -203,8 +203,8 @@ describe('image.save', () => {
   it('compute validates its input and returns no outputs', async () => {
     await useBackend('cpu');
     const img = tf.zeros([2, 2, 3]);
-    expect(imageSave.compute!({ nodeId: 's', inputs: { image: img }, params: { name: 'x' }, resource: undefined, backend: 'cpu' })).toEqual({});
-    expect(() => imageSave.compute!({ nodeId: 's', inputs: { image: 3 }, params: { name: 'x' }, resource: undefined, backend: 'cpu' })).toThrow(
+    expect(imageSave.compute!({ nodeId: 's', inputs: { image: img }, params: { name: 'x', bitDepth: 8 }, resource: undefined, backend: 'cpu' })).toEqual({});
+    expect(() => imageSave.compute!({ nodeId: 's', inputs: { image: 3 }, params: { name: 'x', bitDepth: 8 }, resource: undefined, backend: 'cpu' })).toThrow(
       'input "image" expects an image, got the number 3',
     );
     img.dispose();

@@ -1,0 +1,9 @@
+/**
+ * The CLI's PNG compressor: node:zlib at level 1 with the run-length strategy — what
+ * OpenCV's `imwrite` uses by default (with the Sub filter, as our encoder), native speed.
+ */
+import { constants, deflateSync } from 'node:zlib';
+
+export function zlibDeflate(data: Uint8Array): Uint8Array {
+  return deflateSync(data, { level: 1, strategy: constants.Z_RLE });
+}
