@@ -29,6 +29,8 @@ export interface PixelLoomHooks {
   flush(): Promise<void>;
   /** The library's graphs (not in the trash), newest first. */
   library(): Promise<GraphSummary[]>;
+  /** One output at full resolution, each sample as round(v · 65535) (the codec e2e compares these). */
+  output(node: string, port: string): Promise<{ width: number; height: number; channels: number; samples: number[] }>;
 }
 
 export function createTestHooks(s: EditorSession, engine: EngineSession, lib: LibrarySession): PixelLoomHooks {
@@ -58,6 +60,12 @@ export function createTestHooks(s: EditorSession, engine: EngineSession, lib: Li
       await lib.autosave.flush();
     },
     library: () => s.library.list(),
+    output: async (node, port) => {
+      await s.ready;
+      if (!s.client) throw new Error('no engine');
+      const o = await s.client.getOutput(node, port);
+      return { width: o.width, height: o.height, channels: o.channels, samples: Array.from(o.data, (v) => Math.round(v * 65535)) };
+    },
   };
 }
 

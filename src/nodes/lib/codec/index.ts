@@ -120,10 +120,11 @@ export function readImageHeader(bytes: Uint8Array, name = 'image'): ImageHeader 
   }
   const other = otherFormat(bytes);
   if (other) throw new Error(`${name} is a ${other} image; only PNG, JPEG and WebP are supported`);
-  if (startsWith(bytes, [0x89, 0x50, 0x4e]) || (bytes.length < 3 && bytes[0] === 0xff) || (bytes.length < 12 && startsWith(bytes, ascii('RIFF')))) {
+  const prefixOf = (sig: readonly number[]): boolean => bytes.length < sig.length && bytes.every((v, i) => v === sig[i]);
+  if (prefixOf(PNG_SIGNATURE) || prefixOf([0xff, 0xd8, 0xff]) || prefixOf(ascii('RIFF')) || (bytes.length < 12 && startsWith(bytes, ascii('RIFF')))) {
     throw new Error(`${name} is truncated or corrupt: it ends inside the file signature (${bytes.length} bytes)`);
   }
-  if (startsWith(bytes, [0x89, 0x50]) || startsWith(bytes, ascii('PNG'), 1)) {
+  if (bytes.length >= 8 && PNG_SIGNATURE.filter((v, i) => bytes[i] === v).length >= 5) {
     throw new Error(`${name} is truncated or corrupt: its PNG signature is damaged (starts with bytes ${hexHead(bytes, 8)})`);
   }
   throw new Error(`${name} is not a PNG, JPEG or WebP image (starts with bytes ${hexHead(bytes)})`);

@@ -85,6 +85,9 @@ export function scanJpeg(b: Uint8Array, headerOnly = false): JpegInfo {
         throw new CorruptImageError('it is a lossless JPEG, which is not supported (use PNG for lossless images)');
       }
       if (marker >= 0xc5 && marker !== 0xc9 && marker !== 0xca) throw new CorruptImageError('it is a hierarchical JPEG, which is not supported');
+      if (marker === 0xc9 || marker === 0xca) {
+        throw new CorruptImageError('it is an arithmetic-coded JPEG, which is not supported (convert it to Huffman coding, e.g. with `jpegtran -optimize`)');
+      }
       if (width === 0 || height === 0) corrupt(`the JPEG frame header says ${width}×${height} px`);
       if (seg.length !== 6 + components * 3) corrupt(`the frame header's length (${seg.length} bytes) does not fit its ${components} components`);
       if (components !== 1 && components !== 3 && components !== 4) corrupt(`the JPEG has ${components} colour components (1, 3 or 4 expected)`);

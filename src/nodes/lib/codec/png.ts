@@ -32,6 +32,8 @@ export function readPngHeader(b: Uint8Array): PngHeader {
   if (b.length < 33) corrupt(`the PNG header is cut off (${b.length} bytes)`);
   if (!startsWith(b, ascii('IHDR'), 12)) corrupt('the PNG does not start with an IHDR chunk');
   if (be32(b, 8) !== 13) corrupt(`the IHDR chunk is ${be32(b, 8)} bytes long (13 expected)`);
+  // Checked here already, so that a damaged size is reported as damage, not as a size.
+  if (crc32(b, 12, 29) !== be32(b, 29)) corrupt('the IHDR chunk at byte 8 fails its CRC check');
   const width = be32(b, 16);
   const height = be32(b, 20);
   const bitDepth = b[24]!;

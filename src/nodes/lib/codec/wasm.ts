@@ -110,7 +110,8 @@ export async function wasmDecode(name: CodecName, bytes: Uint8Array): Promise<Wa
   c.messages.length = 0;
   let r: ReturnType<DecoderModule['decode']>;
   try {
-    r = m.decode(bytes as Uint8Array<ArrayBuffer>, false);
+    // MozJPEG's decode takes (data, preserveOrientation), libwebp's (data): orientation is ours.
+    r = name === 'jpeg' ? m.decode(bytes as Uint8Array<ArrayBuffer>, false) : m.decode(bytes as Uint8Array<ArrayBuffer>);
   } catch (e) {
     c.instance = null; // exit() or abort(): this instance's state is gone
     const said = c.messages.filter((s) => !/^(Program terminated|Aborted|exit\()/.test(s)).join('; ');
