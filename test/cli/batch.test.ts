@@ -65,11 +65,12 @@ function snapshot(out: string): Record<string, { outputs: unknown; files: Record
   return snap;
 }
 
+/** results.csv as rows of fields (RFC 4180 quoting: "…" with "" for a quote). */
 function csv(out: string): string[][] {
   return readFileSync(path.join(out, 'results.csv'), 'utf8')
     .trimEnd()
     .split('\n')
-    .map((l) => l.split(','));
+    .map((l) => [...l.matchAll(/(?:^|,)("(?:[^"]|"")*"|[^,]*)/g)].map((m) => (m[1]!.startsWith('"') ? m[1]!.slice(1, -1).replace(/""/g, '"') : m[1]!)));
 }
 
 const runs: Record<string, Run> = {};
@@ -211,7 +212,7 @@ describe('pixel-loom batch: failing jobs', () => {
   it('one failing job does not stop the others; its message is in error; exit 1', () => {
     const r = runs.mixed!;
     expect(r.code).toBe(1);
-    expect(r.stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(/^error: job b: node "load" \(image\.load\): .*b\.png.* is not a PNG or JPEG image/)]);
+    expect(r.stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(/^error: job b: node "load" \(image\.load\): .*b\.png.* is not a PNG, JPEG or WebP image/)]);
     const rows = csv(dir('mixed-out'));
     expect(rows.slice(1).map((row) => [row[0], row.at(-1) === '' ? 'ok' : 'failed'])).toEqual([
       ['a', 'ok'],
@@ -226,7 +227,7 @@ describe('pixel-loom batch: failing jobs', () => {
     const rows = csv(dir('ff-out'));
     expect(rows.slice(1).map((row) => [row[0], row.at(-1)])).toEqual([
       ['a', ''],
-      ['b', expect.stringContaining('is not a PNG or JPEG image')],
+      ['b', expect.stringContaining('is not a PNG, JPEG or WebP image')],
       ['c', 'not run'],
     ]);
     expect(r.stdout).toMatch(/1 not run \(--fail-fast\)/);

@@ -300,7 +300,7 @@ describe('pixel-loom: bad input exits non-zero with one line on stderr', () => {
   it('unwritable output folder', () => expectOneLine('outDir', 2, /^pixel-loom: cannot write to output folder .*a-file\/sub: /));
 
   it('an image that is not an image: exit 1, the rest still written; +∞ as "Infinity"', () => {
-    expectOneLine('notImage', 1, 'error: node "load" (image.load): "page.png" is not a PNG or JPEG image (starts with bytes 3c 21 44 4f)');
+    expectOneLine('notImage', 1, 'error: node "load" (image.load): "page.png" is not a PNG, JPEG or WebP image (starts with bytes 3c 21 44 4f)');
     const r = result('notImage');
     expect(r.backend).toBe('cpu');
     expect(Object.keys(r.errors ?? {}).sort()).toEqual(['load', 'save']);
