@@ -3,7 +3,7 @@
  * of `pixel-loom batch` does: --set overrides, the read-rule check of every source, the
  * evaluation of every sink, `result.json` and the images.
  */
-import { access, constants, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { access, constants, mkdir, open, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { UpstreamFailure, type Engine, type EngineEvent } from '../engine/evaluate';
@@ -13,8 +13,9 @@ import type { Graph } from '../engine/graph';
 import type { NodeRegistry } from '../engine/registry';
 import { checkParam } from '../engine/params';
 import type { ParamSpec, Value } from '../engine/types';
-import { encodePng } from '../nodes/lib/codec';
+import { encodePngParts } from '../nodes/lib/codec';
 import { zlibDeflate } from './zlib';
+import { hostValues } from '../nodes/lib/hostData';
 import { saveFileName } from '../nodes/imageSave';
 import { UsageError, type SetOption } from './args';
 import { ReadRefused, type NodeHost } from './host';
@@ -174,10 +175,17 @@ async function writeImage(outDir: string, file: string, t: tf.Tensor, npy: boole
   if (shape.length !== 3 || ![1, 3, 4].includes(shape[2]!)) {
     throw new Error(`output has shape [${shape.join(', ')}], not an image [height, width, 1|3|4]`);
   }
-  const data = (await t.data()) as Float32Array;
   const [h, w, c] = shape as [number, number, number];
-  await writeFile(path.join(outDir, file), encodePng(data, w, h, c, { bitDepth, deflate: zlibDeflate }));
-  if (npy) await writeFile(path.join(outDir, file.replace(/\.png$/i, '.npy')), encodeNpy(Float32Array.from(data), shape));
+  // A view of the tensor's memory on wasm (no 4-byte-per-sample copy); encodePng reads it
+  // before anything else can allocate a tensor.
+  const parts = encodePngParts(hostValues(t), w, h, c, { bitDepth, deflate: zlibDeflate });
+  const fh = await open(path.join(outDir, file), 'w');
+  try {
+    await fh.writev(parts);
+  } finally {
+    await fh.close();
+  }
+  if (npy) await writeFile(path.join(outDir, file.replace(/\.png$/i, '.npy')), encodeNpy(Float32Array.from(hostValues(t)), shape));
   return { file, shape };
 }
 

@@ -4,7 +4,7 @@
  * same decoders in both places; EXIF orientation applied unless `orientation` is `ignore`),
  * and converts channels in `compute`.
  *
- * The resource keeps the decoded samples as a plain Float32Array (it owns no tensors); its
+ * The resource keeps the decoder's integer samples (it owns no tensors); its
  * signature is the content hash of the bytes, so the same source with new bytes recomputes.
  */
 import * as tf from '@tensorflow/tfjs-core';
@@ -12,6 +12,7 @@ import { defineNode } from '../engine/defineNode';
 import { hashBytes } from '../engine/signature';
 import type { Resource } from '../engine/types';
 import { decodeImage, DEFAULT_MAX_SIDE, type DecodedImage } from './lib/codec';
+import { tensorIntoHost } from './lib/hostData';
 
 export interface LoadedImage extends Resource {
   readonly signature: string;
@@ -83,8 +84,10 @@ export const imageLoad = defineNode({
     return { signature: hashBytes(bytes), image, dispose: () => undefined };
   },
   compute({ params, resource }) {
-    const { width, height, channels, data } = resource.image;
-    const img = tf.tensor3d(data, [height, width, channels], 'float32');
+    const im = resource.image;
+    // The floats go straight into the tensor's memory (the wasm heap on wasm): the resource
+    // keeps only the decoder's integer samples.
+    const img = tensorIntoHost<tf.Rank.R3>([im.height, im.width, im.channels], (out) => im.writeFloats(out));
     return { image: convertChannels(img, params.channels as 'auto' | 'gray' | 'rgb' | 'rgba') };
   },
 });

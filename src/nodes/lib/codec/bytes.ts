@@ -44,8 +44,11 @@ export function corrupt(reason: string): never {
 
 let crcTable: Uint32Array | null = null;
 
-/** CRC-32 (ISO 3309, as PNG chunks use) of b[from, to). */
-export function crc32(b: Uint8Array, from: number, to: number): number {
+/**
+ * CRC-32 (ISO 3309, as PNG chunks use) of b[from, to). To continue a CRC over several
+ * ranges, pass the previous call's raw register (`open` true returns it unfinished).
+ */
+export function crc32(b: Uint8Array, from: number, to: number, register = 0xffffffff, open = false): number {
   if (!crcTable) {
     crcTable = new Uint32Array(256);
     for (let n = 0; n < 256; n++) {
@@ -55,9 +58,9 @@ export function crc32(b: Uint8Array, from: number, to: number): number {
     }
   }
   const t = crcTable;
-  let c = 0xffffffff;
+  let c = register;
   for (let i = from; i < to; i++) c = t[(c ^ b[i]!) & 0xff]! ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
+  return open ? c >>> 0 : (c ^ 0xffffffff) >>> 0;
 }
 
 /** Adler-32 of b (zlib's trailer). */
@@ -78,29 +81,36 @@ export function adler32(b: Uint8Array): number {
   return ((s << 16) | a) >>> 0;
 }
 
-let u8Scale: Float32Array | null = null;
+const scaleTables = new Map<number, Float32Array>();
 
-/** v / 255 for every byte value, rounded once to float32. */
-export function u8ScaleTable(): Float32Array {
-  if (!u8Scale) {
-    u8Scale = new Float32Array(256);
-    for (let v = 0; v < 256; v++) u8Scale[v] = v / 255;
+/** v / max for every v in [0, max], each rounded once to float32. */
+export function scaleTable(max: number): Float32Array {
+  let t = scaleTables.get(max);
+  if (!t) {
+    t = new Float32Array(max + 1);
+    for (let v = 0; v <= max; v++) t[v] = v / max;
+    scaleTables.set(max, t);
   }
-  return u8Scale;
+  return t;
 }
 
-/** RGBA bytes (n pixels) → float32 [0, 1] with 1 (the R byte), 3 (RGB) or 4 channels. */
-export function rgbaToFloat(src: ArrayLike<number>, n: number, channels: 1 | 3 | 4): Float32Array {
-  const t = u8ScaleTable();
-  const out = new Float32Array(n * channels);
-  if (channels === 4) for (let i = 0; i < n * 4; i++) out[i] = t[src[i]!]!;
-  else if (channels === 1) for (let p = 0; p < n; p++) out[p] = t[src[p * 4]!]!;
-  else {
-    for (let p = 0, o = 0; p < n; p++, o += 3) {
-      out[o] = t[src[p * 4]!]!;
-      out[o + 1] = t[src[p * 4 + 1]!]!;
-      out[o + 2] = t[src[p * 4 + 2]!]!;
+/**
+ * Writes the [0, 1] floats of n pixels, `channels` each, into `out` (HWC), from integer
+ * samples with `stride` per pixel (the first `channels` are used): value = sample / max.
+ */
+export function samplesToFloat(src: ArrayLike<number>, n: number, stride: number, channels: number, max: number, out: Float32Array): void {
+  const t = scaleTable(max);
+  if (stride === channels) {
+    for (let i = 0; i < n * channels; i++) out[i] = t[src[i]!]!;
+  } else if (channels === 1) {
+    for (let p = 0, s = 0; p < n; p++, s += stride) out[p] = t[src[s]!]!;
+  } else if (channels === 3) {
+    for (let p = 0, o = 0, s = 0; p < n; p++, o += 3, s += stride) {
+      out[o] = t[src[s]!]!;
+      out[o + 1] = t[src[s + 1]!]!;
+      out[o + 2] = t[src[s + 2]!]!;
     }
+  } else {
+    for (let p = 0, o = 0, s = 0; p < n; p++, s += stride) for (let k = 0; k < channels; k++) out[o++] = t[src[s + k]!]!;
   }
-  return out;
 }

@@ -5,6 +5,7 @@
  * browsers do: it never makes an image unreadable.
  */
 import { ascii, startsWith } from './bytes';
+import type { SampleArray } from './types';
 
 /** What each orientation value means, for messages and the node's summary. */
 export const ORIENTATION_NAMES: Readonly<Record<number, string>> = {
@@ -53,15 +54,15 @@ export function swapsSides(orientation: number): boolean {
 }
 
 /**
- * Returns HWC `data` (w × h × c) turned upright for `orientation`; the same array for 1.
- * Output size is h × w for 5–8.
+ * Returns the samples (w × h pixels, `stride` samples each) turned upright for
+ * `orientation`; the same array for 1. Output size is h × w for 5–8.
  */
-export function applyOrientation(data: Float32Array, w: number, h: number, c: number, orientation: number): Float32Array {
+export function applyOrientation<T extends SampleArray>(data: T, w: number, h: number, stride: number, orientation: number): T {
   if (orientation < 2 || orientation > 8) return data;
   const swap = swapsSides(orientation);
   const ow = swap ? h : w;
   const oh = swap ? w : h;
-  const out = new Float32Array(data.length);
+  const out = new (data.constructor as new (n: number) => T)(w * h * stride);
   // For each output pixel (x, y): the source pixel is sx = ax·x + bx·y + cx, sy = ay·x + by·y + cy.
   let ax = 1, bx = 0, cx = 0, ay = 0, by = 1, cy = 0; // prettier-ignore
   switch (orientation) {
@@ -76,8 +77,8 @@ export function applyOrientation(data: Float32Array, w: number, h: number, c: nu
   let o = 0;
   for (let y = 0; y < oh; y++) {
     for (let x = 0; x < ow; x++) {
-      const s = ((ay * x + by * y + cy) * w + (ax * x + bx * y + cx)) * c;
-      for (let k = 0; k < c; k++) out[o++] = data[s + k]!;
+      const s = ((ay * x + by * y + cy) * w + (ax * x + bx * y + cx)) * stride;
+      for (let k = 0; k < stride; k++) out[o++] = data[s + k]!;
     }
   }
   return out;

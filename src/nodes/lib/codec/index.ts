@@ -8,37 +8,60 @@
  * Environment-neutral: the same code and the same WebAssembly decoders run in the CLI and
  * in the browser worker.
  */
-import { ascii, CorruptImageError, startsWith } from './bytes';
+import { ascii, CorruptImageError, samplesToFloat, startsWith } from './bytes';
 import { applyOrientation, exifOrientation, swapsSides } from './exif';
 import { decodeJpeg, scanJpeg } from './jpeg';
 import { decodePng, PNG_SIGNATURE, readPngHeader } from './png';
-import type { ImageFormat, RawImage, SourceColor } from './types';
+import type { ImageFormat, RawImage, SampleArray, SourceColor } from './types';
 import { decodeWebp, isWebp, scanWebp } from './webp';
 
 export type { ImageFormat, SourceColor } from './types';
-export { encodePng, setDefaultDeflate, type EncodePngOptions, type ZlibDeflate } from './pngEncode';
+export { encodePng, encodePngParts, setDefaultDeflate, type EncodePngOptions, type ZlibDeflate } from './pngEncode';
 export { initCodec } from './wasm';
 export { ORIENTATION_NAMES } from './exif';
 
-export interface DecodedImage {
-  readonly format: ImageFormat;
-  /** Size after orientation (what the pixels are). */
-  readonly width: number;
-  readonly height: number;
-  /** Channels of `data`: 1 (gray), 3 (RGB) or 4 (RGBA). */
-  readonly channels: 1 | 3 | 4;
-  /** Bits per sample in the file (1, 2, 4, 8 or 16). */
-  readonly bitDepth: number;
-  readonly sourceColor: SourceColor;
-  /** Row-major HWC samples in [0, 1]; length = height · width · channels. */
-  readonly data: Float32Array;
-  /** The EXIF orientation the file carries (1–8; 1 when it has none). */
-  readonly orientation: number;
-  /** Whether `orientation` was applied to the pixels. */
-  readonly oriented: boolean;
-  /** The size as stored in the file (before orientation). */
-  readonly storedWidth: number;
-  readonly storedHeight: number;
+/**
+ * A decoded image: integer samples (`samples`, `stride` per pixel, the first `channels` used,
+ * value = sample / `max`) and their float32 HWC form in [0, 1] (`data`, made on first use;
+ * `writeFloats` fills a buffer of the caller's instead, e.g. a tensor's memory).
+ */
+export class DecodedImage {
+  #data: Float32Array | null = null;
+  constructor(
+    readonly format: ImageFormat,
+    /** Size after orientation (what the pixels are). */
+    readonly width: number,
+    readonly height: number,
+    /** Channels of the image: 1 (gray), 3 (RGB) or 4 (RGBA). */
+    readonly channels: 1 | 3 | 4,
+    readonly samples: SampleArray,
+    readonly stride: number,
+    readonly max: number,
+    /** Bits per sample in the file (1, 2, 4, 8 or 16). */
+    readonly bitDepth: number,
+    readonly sourceColor: SourceColor,
+    /** The EXIF orientation the file carries (1–8; 1 when it has none). */
+    readonly orientation: number,
+    /** Whether `orientation` was applied to the pixels. */
+    readonly oriented: boolean,
+    /** The size as stored in the file (before orientation). */
+    readonly storedWidth: number,
+    readonly storedHeight: number,
+  ) {}
+
+  /** Row-major HWC floats in [0, 1] (sample / max, rounded once); length height · width · channels. */
+  get data(): Float32Array {
+    if (!this.#data) {
+      this.#data = new Float32Array(this.width * this.height * this.channels);
+      this.writeFloats(this.#data);
+    }
+    return this.#data;
+  }
+
+  /** Writes the floats of `data` into `out` (which must hold height · width · channels). */
+  writeFloats(out: Float32Array): void {
+    samplesToFloat(this.samples, this.width * this.height, this.stride, this.channels, this.max, out);
+  }
 }
 
 export interface ImageHeader {
@@ -170,17 +193,19 @@ function upright(raw: RawImage, opts: DecodeOptions): DecodedImage {
   const orientation = exifOrientation(raw.exif);
   const oriented = opts.orientation !== 'ignore' && orientation !== 1;
   const swap = oriented && swapsSides(orientation);
-  return {
-    format: raw.format,
-    width: swap ? raw.height : raw.width,
-    height: swap ? raw.width : raw.height,
-    channels: raw.channels,
-    bitDepth: raw.bitDepth,
-    sourceColor: raw.sourceColor,
-    data: oriented ? applyOrientation(raw.data, raw.width, raw.height, raw.channels, orientation) : raw.data,
+  return new DecodedImage(
+    raw.format,
+    swap ? raw.height : raw.width,
+    swap ? raw.width : raw.height,
+    raw.channels,
+    oriented ? applyOrientation(raw.samples, raw.width, raw.height, raw.stride, orientation) : raw.samples,
+    raw.stride,
+    raw.max,
+    raw.bitDepth,
+    raw.sourceColor,
     orientation,
     oriented,
-    storedWidth: raw.width,
-    storedHeight: raw.height,
-  };
+    raw.width,
+    raw.height,
+  );
 }

@@ -12,7 +12,7 @@
  * (the conformance tests hold that bound).
  */
 import { decode as decodeJpegJs } from 'jpeg-js';
-import { ascii, be16, corrupt, CorruptImageError, rgbaToFloat, startsWith, u8ScaleTable } from './bytes';
+import { ascii, be16, corrupt, CorruptImageError, startsWith } from './bytes';
 import type { RawImage } from './types';
 import { CodecFailure, wasmDecode } from './wasm';
 
@@ -130,18 +130,16 @@ function decodeFourComponents(bytes: Uint8Array, info: JpegInfo): RawImage {
   } catch (e) {
     fail(e);
   }
-  const n = raw.width * raw.height;
-  const out = new Float32Array(n * 3);
-  const t = u8ScaleTable();
-  for (let i = 0; i < n * 3; i++) out[i] = t[raw.data[i]!]!;
   return {
     format: 'jpeg',
     width: raw.width,
     height: raw.height,
     channels: 3,
+    samples: raw.data,
+    stride: 3,
+    max: 255,
     bitDepth: 8,
     sourceColor: info.adobeTransform === 2 ? 'ycck' : 'cmyk',
-    data: out,
     exif: info.exif,
   };
 }
@@ -159,9 +157,18 @@ export async function decodeJpeg(bytes: Uint8Array): Promise<RawImage> {
   const damage = r.messages.find((m) => DAMAGE.test(m) && !HARMLESS.test(m));
   if (damage) corrupt(`libjpeg: ${damage.replace(/[.\s]+$/, '')}`);
   if (r.width !== info.width || r.height !== info.height) corrupt(`decoded ${r.width}×${r.height} px, the header says ${info.width}×${info.height}`);
-  const n = r.width * r.height;
   const gray = info.components === 1;
-  const ch = gray ? 1 : 3;
-  const out = rgbaToFloat(r.rgba, n, ch);
-  return { format: 'jpeg', width: r.width, height: r.height, channels: ch, bitDepth: 8, sourceColor: gray ? 'gray' : 'rgb', data: out, exif: info.exif };
+  // libjpeg's RGBA buffer as it is (gray is replicated into R, G and B): no copy.
+  return {
+    format: 'jpeg',
+    width: r.width,
+    height: r.height,
+    channels: gray ? 1 : 3,
+    samples: r.rgba,
+    stride: 4,
+    max: 255,
+    bitDepth: 8,
+    sourceColor: gray ? 'gray' : 'rgb',
+    exif: info.exif,
+  };
 }

@@ -272,17 +272,10 @@ function inflateImage(chunks: Chunks, h: PngHeader): Uint8Array {
   return buf;
 }
 
-/** Float lookup table v / max for v in [0, max]. */
-function scaleTable(depth: number): Float32Array {
-  const max = (1 << depth) - 1;
-  const t = new Float32Array(max + 1);
-  for (let v = 0; v <= max; v++) t[v] = v / max;
-  return t;
-}
-
 /**
- * Decodes a PNG to float32 HWC in [0, 1]: gray → 1 channel, RGB → 3, anything with alpha
- * (gray+alpha, RGBA, a tRNS colour key, a palette with tRNS) → RGBA; palette → RGB.
+ * Decodes a PNG to integer samples: gray → 1 channel, RGB → 3, anything with alpha
+ * (gray+alpha, RGBA, a tRNS colour key, a palette with tRNS) → RGBA; palette → RGB. Samples
+ * keep the file's depth (max = 2^depth − 1; palette entries are 8-bit).
  */
 export function decodePng(bytes: Uint8Array): RawImage {
   const h = readPngHeader(bytes);
@@ -290,7 +283,7 @@ export function decodePng(bytes: Uint8Array): RawImage {
   const raw = inflateImage(chunks, h);
   const s = samplesOf(raw, h);
   const n = h.width * h.height;
-  const t = scaleTable(h.bitDepth);
+  const max = (1 << h.bitDepth) - 1;
   const base = { format: 'png' as const, width: h.width, height: h.height, bitDepth: h.bitDepth, exif: chunks.exif };
 
   if (h.colorType === 3) {
@@ -298,43 +291,43 @@ export function decodePng(bytes: Uint8Array): RawImage {
     const entries = pal.length / 3;
     const alpha = chunks.trns;
     const ch = alpha ? 4 : 3;
-    const out = new Float32Array(n * ch);
-    const t8 = h.bitDepth === 8 ? t : scaleTable(8);
+    const out = new Uint8Array(n * ch);
     for (let p = 0; p < n; p++) {
       const idx = s[p]!;
       if (idx >= entries) corrupt(`pixel ${p % h.width},${Math.floor(p / h.width)} uses palette entry ${idx} of ${entries}`);
-      for (let k = 0; k < 3; k++) out[p * ch + k] = t8[pal[idx * 3 + k]!]!;
-      if (alpha) out[p * ch + 3] = t8[idx < alpha.length ? alpha[idx]! : 255]!;
+      out[p * ch] = pal[idx * 3]!;
+      out[p * ch + 1] = pal[idx * 3 + 1]!;
+      out[p * ch + 2] = pal[idx * 3 + 2]!;
+      if (alpha) out[p * ch + 3] = idx < alpha.length ? alpha[idx]! : 255;
     }
-    return { ...base, channels: ch, sourceColor: 'palette', data: out };
+    return { ...base, channels: ch, samples: out, stride: ch, max: 255, sourceColor: 'palette' };
   }
 
   const spp = SAMPLES[h.colorType]!;
   const color: SourceColor = (['gray', '', 'rgb', '', 'grayAlpha', '', 'rgba'] as const)[h.colorType] as SourceColor;
+  const make = (len: number): Uint8Array | Uint16Array => (h.bitDepth === 16 ? new Uint16Array(len) : new Uint8Array(len));
   if ((h.colorType === 0 || h.colorType === 2) && chunks.trns) {
     // A tRNS colour key: pixels equal to it are transparent.
     const key = [0, 1, 2].slice(0, spp).map((k) => be16(chunks.trns!, k * 2));
-    const out = new Float32Array(n * 4);
+    const out = make(n * 4);
     for (let p = 0; p < n; p++) {
       let match = true;
       for (let k = 0; k < spp; k++) if (s[p * spp + k] !== key[k]) match = false;
-      for (let k = 0; k < 3; k++) out[p * 4 + k] = t[s[p * spp + (spp === 1 ? 0 : k)]!]!;
-      out[p * 4 + 3] = match ? 0 : 1;
+      for (let k = 0; k < 3; k++) out[p * 4 + k] = s[p * spp + (spp === 1 ? 0 : k)]!;
+      out[p * 4 + 3] = match ? 0 : max;
     }
-    return { ...base, channels: 4, sourceColor: color, data: out };
+    return { ...base, channels: 4, samples: out, stride: 4, max, sourceColor: color };
   }
   if (h.colorType === 4) {
-    const out = new Float32Array(n * 4);
+    const out = make(n * 4);
     for (let p = 0; p < n; p++) {
-      const g = t[s[p * 2]!]!;
+      const g = s[p * 2]!;
       out[p * 4] = g;
       out[p * 4 + 1] = g;
       out[p * 4 + 2] = g;
-      out[p * 4 + 3] = t[s[p * 2 + 1]!]!;
+      out[p * 4 + 3] = s[p * 2 + 1]!;
     }
-    return { ...base, channels: 4, sourceColor: color, data: out };
+    return { ...base, channels: 4, samples: out, stride: 4, max, sourceColor: color };
   }
-  const out = new Float32Array(n * spp);
-  for (let i = 0; i < out.length; i++) out[i] = t[s[i]!]!;
-  return { ...base, channels: spp as 1 | 3 | 4, sourceColor: color, data: out };
+  return { ...base, channels: spp as 1 | 3 | 4, samples: s, stride: spp, max, sourceColor: color };
 }

@@ -4,7 +4,7 @@
  * decodes the pixels — the same library PIL and browsers use. Images with alpha come out as
  * RGBA, the rest RGB. Animated WebPs are refused by name.
  */
-import { ascii, corrupt, CorruptImageError, fourCC, le24, le32, rgbaToFloat, startsWith } from './bytes';
+import { ascii, corrupt, CorruptImageError, fourCC, le24, le32, startsWith } from './bytes';
 import type { RawImage } from './types';
 import { CodecFailure, wasmDecode } from './wasm';
 
@@ -81,8 +81,17 @@ export async function decodeWebp(bytes: Uint8Array): Promise<RawImage> {
     throw e;
   }
   if (r.width !== info.width || r.height !== info.height) corrupt(`decoded ${r.width}×${r.height} px, the header says ${info.width}×${info.height}`);
-  const n = r.width * r.height;
   const ch = info.alpha ? 4 : 3;
-  const out = rgbaToFloat(r.rgba, n, ch);
-  return { format: 'webp', width: r.width, height: r.height, channels: ch, bitDepth: 8, sourceColor: ch === 4 ? 'rgba' : 'rgb', data: out, exif: info.exif };
+  return {
+    format: 'webp',
+    width: r.width,
+    height: r.height,
+    channels: ch,
+    samples: r.rgba,
+    stride: 4,
+    max: 255,
+    bitDepth: 8,
+    sourceColor: ch === 4 ? 'rgba' : 'rgb',
+    exif: info.exif,
+  };
 }
