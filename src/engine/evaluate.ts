@@ -26,7 +26,7 @@ import type { AnyNodeDefinition, GraphReadModel, Host, NodeStatus, OutputValue, 
 export type Target = string | { node: string; port?: string };
 
 export type EngineEvent =
-  | { type: 'status'; node: string; status: NodeStatus; ms?: number; error?: NodeExecutionError }
+  | { type: 'status'; node: string; status: NodeStatus; ms?: number; error?: NodeExecutionError; summary?: string }
   | { type: 'progress'; done: number; total: number; node?: string };
 
 export interface EvaluateOptions {
@@ -186,6 +186,8 @@ interface NodeOutcome {
   entry: CacheEntry;
   sig: string;
   hit: boolean;
+  /** The node's resource's line for the editor, when it has one. */
+  summary?: string | undefined;
 }
 
 export class Engine {
@@ -374,6 +376,7 @@ export class Engine {
       const info = { type: graph.getNode(id)?.type ?? '?', params: (graph.getNode(id)?.params ?? {}) as Readonly<Record<string, unknown>> };
       let st: NodeStatus;
       let error: NodeExecutionError | undefined;
+      let summary: string | undefined;
       try {
         const out = await this.evaluateNode(run, graph, id, entries, sigs, roots, passed, info, total);
         this.cache.pin(out.entry);
@@ -381,6 +384,7 @@ export class Engine {
         entries.set(id, out.entry);
         sigs.set(id, out.sig);
         st = out.hit ? 'cached' : 'ok';
+        summary = out.summary;
       } catch (e) {
         if (e instanceof Cancelled || run.cancelled) throw e instanceof Cancelled ? e : new Cancelled();
         error = e instanceof NodeExecutionError ? e : new NodeExecutionError(id, info.type, info.params, e);
@@ -394,7 +398,7 @@ export class Engine {
       status.set(id, st);
       run.unfinished.delete(id);
       run.done++;
-      run.emit(error ? { type: 'status', node: id, status: st, ms, error } : { type: 'status', node: id, status: st, ms });
+      run.emit(error ? { type: 'status', node: id, status: st, ms, error } : { type: 'status', node: id, status: st, ms, ...(summary ? { summary } : {}) });
       run.emit({ type: 'progress', done: run.done, total, node: id });
     }
     run.check();
@@ -497,7 +501,7 @@ export class Engine {
     const hit = this.cache.get(sig);
     if (hit) {
       this.stats.hits++;
-      return { entry: hit, sig, hit: true };
+      return { entry: hit, sig, hit: true, summary: resource?.summary };
     }
     if (def.outputBytes) {
       const estimate = def.outputBytes(params as never, inputs);
@@ -505,7 +509,7 @@ export class Engine {
     }
     this.stats.computes++;
     const entry = await this.computeNode(run, def, id, inputs, params, resource, sig);
-    return { entry, sig, hit: false };
+    return { entry, sig, hit: false, summary: resource?.summary };
   }
 
   /** Runs compute inside tf.tidy, checks and reads back its outputs, and caches them. */

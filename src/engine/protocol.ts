@@ -72,7 +72,7 @@ export type FromWorker =
    * node's evaluation key in the document of that run (src/engine/evalKey.ts). The editor
    * shows them only while the node's current key is the same.
    */
-  | { readonly type: 'status'; readonly runId: number; readonly node: string; readonly key: string; readonly status: NodeStatus; readonly ms?: number; readonly error?: string }
+  | { readonly type: 'status'; readonly runId: number; readonly node: string; readonly key: string; readonly status: NodeStatus; readonly ms?: number; readonly error?: string; readonly summary?: string }
   /**
    * Run progress: `done` of `total` targets (fractional while one is in work). With `node`,
    * the load progress of that node in [0, 1] (`total` 1).

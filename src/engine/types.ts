@@ -141,6 +141,8 @@ export interface Resource {
    */
   readonly signature?: string;
   dispose(): void;
+  /** A line the editor shows on the node (e.g. image.load: the file's size and orientation). */
+  readonly summary?: string;
 }
 
 export interface ComputeContext<P extends ParamSpecs, R extends Resource | undefined> {

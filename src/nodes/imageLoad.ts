@@ -11,7 +11,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { defineNode } from '../engine/defineNode';
 import { hashBytes } from '../engine/signature';
 import type { Resource } from '../engine/types';
-import { decodeImage, DEFAULT_MAX_SIDE, type DecodedImage } from './lib/codec';
+import { decodeImage, DEFAULT_MAX_SIDE, ORIENTATION_NAMES, type DecodedImage } from './lib/codec';
 import { tensorIntoHost } from './lib/hostData';
 
 export interface LoadedImage extends Resource {
@@ -41,6 +41,14 @@ export function convertChannels(img: tf.Tensor3D, target: 'auto' | 'gray' | 'rgb
   if (target === 'rgb') return rgb();
   if (c === 4) return img;
   return tf.concat([rgb(), tf.ones([h, w, 1], 'float32')], 2);
+}
+
+/** What the node shows: the file's format and stored size, and its EXIF orientation. */
+export function imageSummary(im: DecodedImage): string {
+  const base = `${im.format.toUpperCase()} ${im.storedWidth}×${im.storedHeight}`;
+  if (im.orientation === 1) return base;
+  const how = ORIENTATION_NAMES[im.orientation] ?? `orientation ${im.orientation}`;
+  return im.oriented ? `${base}, EXIF ${how}: shown upright (${im.width}×${im.height})` : `${base}, EXIF ${how} (ignored)`;
 }
 
 export const imageLoad = defineNode({
@@ -81,7 +89,7 @@ export const imageLoad = defineNode({
       limitHint: ctx.host.limits.hint,
       orientation: params.orientation === 'ignore' ? 'ignore' : 'exif',
     });
-    return { signature: hashBytes(bytes), image, dispose: () => undefined };
+    return { signature: hashBytes(bytes), image, summary: imageSummary(image), dispose: () => undefined };
   },
   compute({ params, resource }) {
     const im = resource.image;

@@ -199,7 +199,7 @@ async function evaluate(msg: Extract<ToWorker, { type: 'evaluate' }>): Promise<v
           signal: controller.signal,
           onEvent: (ev) => {
             if (ev.type === 'status') {
-              post({ type: 'status', runId, node: ev.node, key: keyOf(ev.node), status: ev.status, ...(ev.ms !== undefined ? { ms: ev.ms } : {}), ...(ev.error ? { error: ev.error.message } : {}) });
+              post({ type: 'status', runId, node: ev.node, key: keyOf(ev.node), status: ev.status, ...(ev.ms !== undefined ? { ms: ev.ms } : {}), ...(ev.error ? { error: ev.error.message } : {}), ...(ev.summary ? { summary: ev.summary } : {}) });
             } else if (ev.node !== undefined && !Number.isInteger(ev.done)) {
               post({ type: 'progress', runId, done: ev.done - Math.floor(ev.done), total: 1, node: ev.node, key: keyOf(ev.node) });
             } else if (ev.total > 0) {

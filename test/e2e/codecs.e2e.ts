@@ -85,6 +85,9 @@ describe('image decoders in the browser', () => {
         const same = got.samples.every((v, k) => v === Math.round(want.data[k]! * 65535));
         expect(same && got.samples.length === want.data.length, `${f}: the browser's pixels equal the CLI's`).toBe(true);
       }
+      // image.load shows the stored size and the EXIF orientation on the node
+      expect(await page.locator(tid(`summary-n${FILES.indexOf('jpeg/exif_orientation6.jpg')}`)).textContent()).toBe('JPEG 30×18, EXIF rotated 90° clockwise: shown upright (18×30)');
+      expect(await page.locator(tid('summary-n0')).textContent()).toBe('PNG 33×17');
       for (const [id, why] of [
         ['badpng', /is truncated or corrupt: the file ends (inside its|before the PNG end marker)/],
         ['badjpg', /is truncated or corrupt: the JPEG ends before its end-of-image marker/],

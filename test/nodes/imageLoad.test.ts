@@ -3,6 +3,8 @@
  * values), resource signatures, limits, name validation, and one run through the Engine,
  * on every test backend.
  */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { testBackends, useBackend } from '../helpers/backends';
@@ -208,5 +210,34 @@ describe('image.save', () => {
       'input "image" expects an image, got the number 3',
     );
     img.dispose();
+  });
+});
+
+describe('image.load: EXIF orientation and the node summary', () => {
+  const exif6 = new Uint8Array(readFileSync(path.join(__dirname, '..', 'fixtures', 'conformance', 'jpeg', 'exif_orientation6.jpg')));
+
+  it('orientation exif turns a "rotate 90°" photo upright and says so; ignore keeps it as stored', async () => {
+    const host = memoryHost({ 'p.jpg': exif6 });
+    const upright = await imageLoad.load!({ source: 'p.jpg', channels: 'auto', orientation: 'exif' }, ctx(host));
+    expect([upright.image.width, upright.image.height]).toEqual([18, 30]);
+    expect(upright.summary).toBe('JPEG 30×18, EXIF rotated 90° clockwise: shown upright (18×30)');
+    const stored = await imageLoad.load!({ source: 'p.jpg', channels: 'auto', orientation: 'ignore' }, ctx(host));
+    expect([stored.image.width, stored.image.height]).toEqual([30, 18]);
+    expect(stored.summary).toBe('JPEG 30×18, EXIF rotated 90° clockwise (ignored)');
+    const plain = await imageLoad.load!({ source: 'a', channels: 'auto', orientation: 'exif' }, ctx(memoryHost({ a: rgbPng })));
+    expect(plain.summary).toBe('PNG 2×2');
+  });
+
+  it("the engine's status event for the node carries the summary (the editor shows it on the node)", async () => {
+    const registry = createRegistry();
+    const g = new Graph(registry);
+    g.addNode({ id: 'load', type: 'image.load', params: { source: 'p.jpg' } });
+    const engine = new Engine({ registry, host: memoryHost({ 'p.jpg': exif6 }) });
+    const seen: (string | undefined)[] = [];
+    const res = await engine.evaluate(g, ['load'], { onEvent: (e) => e.type === 'status' && e.status === 'ok' && seen.push(e.summary) });
+    expect(seen).toEqual(['JPEG 30×18, EXIF rotated 90° clockwise: shown upright (18×30)']);
+    expect((res.value('load', 'image') as tf.Tensor).shape).toEqual([30, 18, 3]);
+    res.release();
+    engine.dispose();
   });
 });

@@ -36,6 +36,8 @@ export interface NodeRunState {
   stale: boolean;
   status: NodeStatus;
   error: string | null;
+  /** The node's own line about its input (image.load: the file's size and orientation). */
+  summary?: string | null;
   /** Why the node is not evaluated yet (an input is not wired), or null. */
   waiting: string | null;
   ms: number | null;
@@ -287,6 +289,7 @@ export class RunState {
         s.status = m.status;
         s.error = m.status === 'error' ? (m.error ?? 'failed') : null;
         if (m.ms !== undefined) s.ms = m.ms;
+        if (m.status === 'ok' || m.status === 'cached' || m.status === 'error') s.summary = m.summary ?? null;
         if (m.status !== 'running') s.progress = null;
         break;
       }
