@@ -118,6 +118,8 @@ beforeAll(async () => {
     gallery: cli(['run', path.join(GRAPHS, 'noise-gallery.graph.json'), '--out', 'gallery'], tmp),
     sharpen: cli(['run', 'graphs/sharpen.graph.json', '--out', out('sharpen')]),
     setNpy: cli(['run', 'graphs/denoise.graph.json', '--out', out('setNpy'), '--set', 'noisy.sigma=0.2', '--set', 'saveNoisy.name=noisier', '--npy']),
+    sixteen: cli(['run', 'graphs/denoise.graph.json', '--out', out('sixteen'), '--set', 'saveMedian.bitDepth=16', '--npy']),
+    bitDepth: cli(['run', 'graphs/denoise.graph.json', '--out', out('x'), '--set', 'saveMedian.bitDepth=12']),
     missing: cli(['run', 'graphs/nope.graph.json', '--out', out('x')]),
     malformed: cli(['run', path.join(tmp, 'malformed.graph.json'), '--out', out('x')]),
     cycle: cli(['run', path.join(tmp, 'cycle.graph.json'), '--out', out('x')]),
@@ -280,6 +282,27 @@ describe('pixel-loom run: --set and --npy', () => {
   });
 });
 
+describe('image.save bitDepth', () => {
+  it('16 writes a 16-bit PNG equal to the float result within half a 16-bit level; the others stay 8-bit', () => {
+    expectOk('sixteen');
+    const img = png('sixteen', 'denoised-median.png');
+    expect(img.bitDepth).toBe(16);
+    expect(img.max).toBe(65535);
+    expect(png('sixteen', 'noisy.png').bitDepth).toBe(8);
+    const npy = decodeNpy(readFileSync(path.join(out('sixteen'), 'denoised-median.npy')));
+    expect(img.data.length).toBe(npy.data.length);
+    let worst = 0;
+    let offGrid = 0; // values an 8-bit file could not hold: proves the extra precision is there
+    for (let i = 0; i < img.data.length; i++) {
+      const want = Math.min(1, Math.max(0, npy.data[i]!));
+      worst = Math.max(worst, Math.abs(img.data[i]! - want));
+      if (Math.abs(img.data[i]! * 255 - Math.round(img.data[i]! * 255)) > 1e-3) offGrid++;
+    }
+    expect(worst).toBeLessThanOrEqual(0.5 / 65535 + 1e-7);
+    expect(offGrid).toBeGreaterThan(img.data.length / 2);
+  });
+});
+
 describe('pixel-loom: bad input exits non-zero with one line on stderr', () => {
   function expectOneLine(name: string, code: number, message: string | RegExp): void {
     const r = runs[name]!;
@@ -296,6 +319,7 @@ describe('pixel-loom: bad input exits non-zero with one line on stderr', () => {
   it('a cycle', () => expectOneLine('cycle', 2, /^pixel-loom: .*cycle\.graph\.json: .*cycle/i));
   it('--set out of range names node, param and bound', () =>
     expectOneLine('setRange', 2, 'pixel-loom: --set noisy.sigma=-1: node "noisy" param sigma: -1 is below the minimum 0'));
+  it('bitDepth other than 8 or 16', () => expectOneLine('bitDepth', 2, 'pixel-loom: --set saveMedian.bitDepth=12: node "saveMedian": param bitDepth is 12; it must be 8 or 16'));
   it('unknown backend', () => expectOneLine('backend', 2, 'pixel-loom: --backend: unknown backend "metal" (expected auto, webgpu, wasm, cpu)'));
   it('unwritable output folder', () => expectOneLine('outDir', 2, /^pixel-loom: cannot write to output folder .*a-file\/sub: /));
 
