@@ -1,5 +1,5 @@
 /**
- * Writes src/editor/logic/catalog.generated.json, the node catalogue as data
+ * Writes src/generated/catalog.json, the node catalogue as data
  * (`npm run catalog`), so the editor builds its canvas at once instead of waiting for the
  * evaluation worker to load tfjs and the nodes (the worker still sends its own catalogue;
  * test/editor/catalogData.test.ts fails when this file is out of date).
@@ -11,7 +11,7 @@ import { writeOrCheck } from '../lib/generatedFile';
 import { isDeepStrictEqual } from 'node:util';
 import { createRegistry } from '../../src/nodes/index';
 
-const file = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'src', 'editor', 'logic', 'catalog.generated.json');
+const file = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'src', 'generated', 'catalog.json');
 const catalog = createRegistry().catalog();
 const text = `${JSON.stringify(catalog, null, 1)}\n`;
 if (!isDeepStrictEqual(JSON.parse(text), catalog)) {

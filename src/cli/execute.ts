@@ -20,10 +20,9 @@ import { saveFileName } from '../nodes/imageSave';
 import { UsageError, type SetOption } from './args';
 import { ReadRefused, type NodeHost } from './host';
 import { encodeNpy } from './npy';
+import { oneLine } from './text';
 
-export function oneLine(s: string): string {
-  return s.replace(/\s*\n\s*/g, ' ').trim();
-}
+export { oneLine };
 
 function errCode(e: unknown): string | undefined {
   return typeof e === 'object' && e !== null && 'code' in e ? String((e as { code: unknown }).code) : undefined;

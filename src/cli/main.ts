@@ -4,24 +4,19 @@
  * Exit codes: 0 everything ran; 1 a node failed (what succeeded is still written);
  * 2 bad input (arguments, graph file, --set, backend, output folder). Messages are one line;
  * stack traces only with --debug.
+ *
+ * Only what every command needs is imported here; tfjs, the nodes and the engine load with
+ * the command that uses them (run.ts, batch/), so `--version`, `--help` and `nodes` start at once.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import { realpathSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import * as tf from '@tensorflow/tfjs-core';
-import { Engine, type EngineEvent } from '../engine/evaluate';
-import type { Graph } from '../engine/graph';
-import { createRegistry } from '../nodes';
-import { parseArgs, UsageError, USAGE, type Command } from './args';
-import { checkSources, evaluateAndWrite, loadGraphFile, oneLine, prepareOutDir } from './execute';
-import { createNodeHost } from './host';
-import { initNodeBackend } from './tfNode';
-import { initKernels } from '../kernels';
-import { startNodeKernelThreads } from './kernelThreads';
-
-type RunCommand = Extract<Command, { kind: 'run' }>;
+import type { NodeCatalogEntry } from '../engine/registry';
+import catalogData from '../generated/catalog.json';
+import { parseArgs, UsageError, USAGE } from './args';
+import { oneLine } from './text';
 
 export interface CliIO {
   stdout(line: string): void;
@@ -36,93 +31,10 @@ const defaultIO: CliIO = {
   tty: Boolean(process.stderr.isTTY),
 };
 
-export { jsonNumber, parseSetValue } from './execute';
-
-function progressLine(e: EngineEvent, graph: Graph, state: { done: number; total: number }): string | null {
-  if (e.type === 'progress') {
-    state.total = Math.max(state.total, e.total);
-    return null;
-  }
-  if (e.status !== 'ok' && e.status !== 'cached' && e.status !== 'error' && e.status !== 'bypassed' && e.status !== 'muted') return null;
-  state.done++;
-  const type = graph.getNode(e.node)?.type ?? '?';
-  const ms = e.ms !== undefined && e.status !== 'bypassed' && e.status !== 'muted' ? ` ${e.ms.toFixed(1)} ms` : '';
-  const count = state.total > 0 ? `[${state.done}/${Math.max(state.done, state.total)}] ` : '';
-  const tail = e.status === 'error' && e.error ? `: ${oneLine(e.error.message)}` : '';
-  return `${count}${e.node} (${type}) ${e.status}${ms}${tail}`;
-}
-
-/** A private XDG_RUNTIME_DIR made for the WebGPU probe, removed when the run ends. */
-let runtimeDir: string | undefined;
-
-async function runCommand(cmd: RunCommand, io: CliIO): Promise<number> {
-  try {
-    return await runGraph(cmd, io);
-  } finally {
-    if (runtimeDir) await rm(runtimeDir, { recursive: true, force: true });
-  }
-}
-
-async function runGraph(cmd: RunCommand, io: CliIO): Promise<number> {
-  const registry = createRegistry();
-
-  // 1. The graph file (with --set applied), 2. the output folder.
-  const { graph, graphPath } = await loadGraphFile(cmd.graph, cmd.sets, registry);
-  const outDir = await prepareOutDir(cmd.out);
-
-  // 3. The backend. Production mode silences tfjs's console banners (e.g. the cpu
-  // backend's "install tfjs-node" notice), which would break the one-line-per-problem output.
-  tf.enableProdMode();
-  // Probing WebGPU (Dawn/Vulkan) prints "XDG_RUNTIME_DIR is invalid or not set" to stderr
-  // when the variable is missing (CI, containers); give it a private empty folder.
-  if (cmd.backend !== 'wasm' && cmd.backend !== 'cpu' && !process.env.XDG_RUNTIME_DIR) {
-    runtimeDir = await mkdtemp(path.join(os.tmpdir(), 'pixel-loom-'));
-    process.env.XDG_RUNTIME_DIR = runtimeDir;
-  }
-  let backendName: string;
-  let threads = 1;
-  try {
-    backendName = (await initNodeBackend(cmd.backend)).name;
-    if ((await initKernels()) && cmd.threads > 1) threads += await startNodeKernelThreads(cmd.threads - 1);
-  } catch (e) {
-    throw new UsageError(`--backend ${cmd.backend}: ${oneLine((e as Error).message)}`);
-  }
-
-  // 4. Evaluate every sink, after checking every file the graph names against the read rules.
-  const host = createNodeHost({ baseDir: path.dirname(graphPath), maxImageSide: cmd.maxSize, allowRead: cmd.allowRead, maxFileBytes: cmd.maxFileBytes });
-  await checkSources(graph, host);
-  const engine = new Engine({ registry, host, maxOutputBytes: cmd.maxMemory, memoryHint: 'raise it with --max-memory' });
-  const t0 = performance.now();
-  try {
-    const state = { done: 0, total: 0 };
-    const written = await evaluateAndWrite(graph, engine, outDir, {
-      npy: cmd.npy,
-      backendName,
-      threads,
-      ...(io.tty
-        ? {
-            onEvent: (e: EngineEvent) => {
-              const line = progressLine(e, graph, state);
-              if (line) io.stderr(line);
-            },
-          }
-        : {}),
-    });
-    // stderr: one line per node that failed by itself (result.json also lists the nodes
-    // that failed only because an input came from a failed node).
-    for (const id of written.rootErrors) io.stderr(`error: ${written.errors.get(id)}`);
-    const failed = written.errors.size;
-    io.stdout(
-      `pixel-loom run: ${graph.nodeIds().length} nodes, ${failed === 0 ? 'all ok' : `${failed} failed`}, ${((performance.now() - t0) / 1000).toFixed(2)} s on ${String(written.json.backend)} → ${path.join(cmd.out, 'result.json')}`,
-    );
-    return failed > 0 ? 1 : 0;
-  } finally {
-    engine.dispose();
-  }
-}
-
 function listNodes(json: boolean, io: CliIO): void {
-  const catalog = createRegistry().catalog();
+  // The generated catalogue is createRegistry().catalog() as data (a unit test keeps it
+  // current), so listing the nodes loads neither tfjs nor the nodes.
+  const catalog = catalogData as unknown as NodeCatalogEntry[];
   if (json) {
     io.stdout(JSON.stringify(catalog, null, 2));
     return;
@@ -160,8 +72,10 @@ export async function main(argv: readonly string[], io: CliIO = defaultIO): Prom
       case 'nodes':
         listNodes(cmd.json, io);
         return 0;
-      case 'run':
+      case 'run': {
+        const { runCommand } = await import('./run');
         return await runCommand(cmd, io);
+      }
       // Loaded only for these commands (the pool and the queue client are not small).
       case 'batch': {
         const { runBatch } = await import('./batch/batch');

@@ -3,7 +3,7 @@ import os from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { parseArgs } from '../../src/cli/args';
 import { decodeDataUrl } from '../../src/cli/host';
-import { jsonNumber, parseSetValue } from '../../src/cli/main';
+import { jsonNumber, parseSetValue } from '../../src/cli/execute';
 import { decodeNpy, encodeNpy } from '../../src/cli/npy';
 
 describe('parseArgs', () => {

@@ -10,6 +10,6 @@ describe('generated node catalogue', () => {
   it('equals the registry catalogue (else run `npm run catalog`)', () => {
     const catalog = createRegistry().catalog();
     expect(GENERATED_CATALOG.map((e) => e.type)).toEqual(catalog.map((e) => e.type));
-    expect(GENERATED_CATALOG, 'src/editor/logic/catalog.generated.json is out of date: run `npm run catalog`').toEqual(catalog);
+    expect(GENERATED_CATALOG, 'src/generated/catalog.json is out of date: run `npm run catalog`').toEqual(catalog);
   });
 });

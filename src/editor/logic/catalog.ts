@@ -7,7 +7,7 @@
 import { NodeRegistry } from '../../engine/registry';
 import type { NodeCatalogEntry } from '../../engine/registry';
 import type { AnyNodeDefinition, PortType } from '../../engine/types';
-import generated from './catalog.generated.json';
+import generated from '../../generated/catalog.json';
 
 /**
  * The catalogue as built into the page (`npm run catalog` writes it from the node

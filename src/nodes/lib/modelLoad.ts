@@ -3,7 +3,7 @@
  * weight shards, reporting progress. Paths in model.json are relative to its folder.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import * as tfl from '@tensorflow/tfjs-layers';
+import type * as tfl from '@tensorflow/tfjs-layers';
 
 export type ReadModelFile = (path: string, signal?: AbortSignal) => Promise<Uint8Array>;
 
@@ -43,7 +43,9 @@ export async function readModelArtifacts(read: ReadModelFile, modelJsonPath: str
 /** Loads a LayersModel from files read through `read`. */
 export async function loadLayersModelFrom(read: ReadModelFile, modelJsonPath: string, opts: { signal?: AbortSignal; onProgress?: (f: number) => void } = {}): Promise<tfl.LayersModel> {
   const artifacts = await readModelArtifacts(read, modelJsonPath, opts);
-  const model = await tfl.loadLayersModel(tf.io.fromMemory(artifacts));
+  // tfjs-layers loads with the first model (a graph without model nodes never loads it)
+  const { loadLayersModel } = await import('@tensorflow/tfjs-layers');
+  const model = await loadLayersModel(tf.io.fromMemory(artifacts));
   opts.onProgress?.(1);
   return model;
 }
