@@ -12,7 +12,7 @@ function restrict(patterns, message) {
 
 export default tseslint.config(
   // src/kernels/wasm is AssemblyScript (its own types: f32, v128, …), compiled by asc.
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'public/**', '**/*.d.ts', 'out/**', 'tmp/**', 'src/kernels/wasm/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'public/**', '**/*.d.ts', 'out/**', 'tmp/**', 'dist-cli/**', 'src/kernels/wasm/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {

@@ -5,6 +5,8 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     exclude: ['test/e2e/**', 'node_modules/**'],
     environment: 'node',
+    // builds the CLI the tests spawn (bin/pixel-loom.mjs runs dist-cli/)
+    globalSetup: ['test/helpers/buildCli.ts'],
     // loads the WebAssembly kernels (src/kernels) as the CLI and the worker do
     setupFiles: ['test/helpers/kernels.ts'],
     reporters: ['default', ['json', { outputFile: 'tmp/vitest-report.json' }]],

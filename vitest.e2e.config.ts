@@ -7,6 +7,8 @@ export default defineConfig({
   test: {
     include: ['test/e2e/**/*.e2e.ts'],
     environment: 'node',
+    // builds the CLI the tests spawn (bin/pixel-loom.mjs runs dist-cli/)
+    globalSetup: ['test/helpers/buildCli.ts'],
     reporters: ['default', ['json', { outputFile: 'tmp/vitest-e2e-report.json' }]],
     testTimeout: 180_000,
     hookTimeout: 120_000,

@@ -5,7 +5,7 @@
  *
  * Options: --backends cpu,wasm,webgpu (default: wasm,cpu; webgpu is the SwiftShader software
  * adapter here, add it explicitly) --sizes 64,256,512,1024 --reps N --no-editor (skip the editor
- * figures that `npm run bench:editor` adds at the end) --no-batch (skip `npm run bench:batch`) --no-codecs (skip `npm run bench:codecs`)
+ * figures that `npm run bench:editor` adds at the end) --no-batch (skip `npm run bench:batch`) --no-codecs (skip `npm run bench:codecs`) --no-cli (skip `npm run bench:cli`)
  * --no-kernels (measure the tfjs path instead of the WebAssembly kernels) --ops REGEX (only the ops whose name matches) --threads N (also
  * time the kernels split over N helper threads plus the calling one, sizes ≥ 512)
  */
@@ -284,6 +284,11 @@ async function main(): Promise<void> {
   if (!process.argv.includes('--no-codecs')) {
     const r = spawnSync('npm', ['run', '--silent', 'bench:codecs'], { stdio: 'inherit' });
     if (r.status !== 0) console.error('(codec benchmark failed; run `npm run bench:codecs` alone to see why)');
+  }
+  // CLI start-up, built vs the TypeScript sources: scripts/bench/bench-cli.ts
+  if (!process.argv.includes('--no-cli')) {
+    const r = spawnSync('npm', ['run', '--silent', 'bench:cli'], { stdio: 'inherit' });
+    if (r.status !== 0) console.error('(CLI start-up benchmark failed; run `npm run bench:cli` alone to see why)');
   }
   // Batch throughput against an OpenCV + scikit-image script: scripts/bench/bench-batch.ts
   if (!process.argv.includes('--no-batch')) {

@@ -6,9 +6,15 @@
 import { Worker } from 'node:worker_threads';
 import { startKernelThreads, type HelperPort } from '../kernels/threads';
 
+/** The built entry in the built CLI, else the one that loads the TypeScript sources. */
+const HELPER_ENTRY =
+  typeof __PIXEL_LOOM_BUILD__ !== 'undefined'
+    ? new URL('../../dist-cli/nodeHelper.mjs', import.meta.url)
+    : new URL('../kernels/threads/nodeHelper.mjs', import.meta.url);
+
 function spawnHelper(): Promise<HelperPort> {
   return new Promise((resolve, reject) => {
-    const w = new Worker(new URL('../kernels/threads/nodeHelper.mjs', import.meta.url));
+    const w = new Worker(HELPER_ENTRY);
     w.once('message', (m: { kind?: string; ok?: boolean }) => {
       if (m?.kind === 'ready' && m.ok) {
         w.unref(); // (only now: a pending start must keep the process alive)

@@ -21,7 +21,9 @@ import { writeAtomicText } from './files';
 
 type BatchCommand = Extract<Command, { kind: 'batch' }>;
 
-export const THREAD_ENTRY = fileURLToPath(new URL('./thread.mjs', import.meta.url));
+export const THREAD_ENTRY = fileURLToPath(
+  typeof __PIXEL_LOOM_BUILD__ !== 'undefined' ? new URL('../../../dist-cli/job.mjs', import.meta.url) : new URL('./thread.mjs', import.meta.url),
+);
 
 export interface BatchIO extends ProgressIO {
   stdout(line: string): void;

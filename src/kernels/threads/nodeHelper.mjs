@@ -1,8 +1,7 @@
-// Node entry of a kernel helper thread: worker threads do not inherit the TypeScript loader of
-// the main thread, so register tsx here, then serve bands (helper.ts) on the parent port.
-import { parentPort } from 'node:worker_threads';
+// Node entry of a kernel helper thread when the CLI runs from its TypeScript sources (tests,
+// development): worker threads do not inherit the TypeScript loader of the main thread, so
+// register tsx here. The built CLI starts dist-cli/nodeHelper.mjs instead.
 import { register } from 'tsx/esm/api';
 
 register();
-const { helperMain } = await import('./helper.ts');
-await helperMain(parentPort);
+await import('./nodeHelperMain.ts');
