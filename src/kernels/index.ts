@@ -23,6 +23,9 @@ interface KernelExports {
   median3u8(plane: number, dst: number, h: number, w: number, c: number, scratch: number): void;
   median5u8(plane: number, dst: number, h: number, w: number, c: number, scratch: number): void;
   median7u8(plane: number, dst: number, h: number, w: number, c: number, scratch: number): void;
+  median3u8c(plane: number, dst: number, h: number, w: number, c: number, scratch: number, work: number): void;
+  median5u8c(plane: number, dst: number, h: number, w: number, c: number, scratch: number, work: number): void;
+  median7u8c(plane: number, dst: number, h: number, w: number, c: number, scratch: number, work: number): void;
   medianHistU8(plane: number, dst: number, h: number, w: number, c: number, r: number, hist: number): void;
   resizeBilinear(src: number, dst: number, sh: number, sw: number, c: number, dh: number, dw: number, x0: number, x1: number, fx: number, y0: number, y1: number, fy: number, rowA: number, rowB: number): void;
   resizeNearest(src: number, dst: number, sw: number, c: number, dh: number, dw: number, cols: number, rows: number): void;
@@ -318,16 +321,18 @@ export function medianFilter(src: Float32Array, h: number, w: number, c: number,
   // (all of src: a band carries halo rows beyond its h output rows)
   const pBytes = a.alloc(src.length + 16);
   if (ex.toU8(pSrc, pBytes, src.length) === 1) {
-    const pPlane = a.alloc((h + 2 * pad) * (w + 2 * pad) * c + 32);
+    const pPlane = a.alloc((h + 2 * pad) * (w + 2 * pad) * c + 64);
     const pOut = a.alloc(n + 16);
     ex.padPlane(pBytes, pPlane, h, w, c, pad, pad, pCol, pRow, 1);
     if (size > 7) {
       ex.medianHistU8(pPlane, pOut, h, w, c, pad, a.alloc(c * 256 * 4));
     } else {
+      // presorted columns (columnMedianNetwork): 26 / 116 / 348 ops per 16 values instead of 40 / 202 / 590
       const pScratch = a.alloc(16);
-      if (size === 3) ex.median3u8(pPlane, pOut, h, w, c, pScratch);
-      else if (size === 5) ex.median5u8(pPlane, pOut, h, w, c, pScratch);
-      else ex.median7u8(pPlane, pOut, h, w, c, pScratch);
+      const pWork = a.alloc(3 * size * ((w + 2 * pad) * c + 64));
+      if (size === 3) ex.median3u8c(pPlane, pOut, h, w, c, pScratch, pWork);
+      else if (size === 5) ex.median5u8c(pPlane, pOut, h, w, c, pScratch, pWork);
+      else ex.median7u8c(pPlane, pOut, h, w, c, pScratch, pWork);
     }
     ex.fromU8(pOut, pDst, n);
   } else {
