@@ -20,9 +20,6 @@ interface KernelExports {
   median3(plane: number, dst: number, h: number, w: number, c: number): void;
   median5(plane: number, dst: number, h: number, w: number, c: number): void;
   median7(plane: number, dst: number, h: number, w: number, c: number): void;
-  median3u8(plane: number, dst: number, h: number, w: number, c: number, scratch: number): void;
-  median5u8(plane: number, dst: number, h: number, w: number, c: number, scratch: number): void;
-  median7u8(plane: number, dst: number, h: number, w: number, c: number, scratch: number): void;
   median3u8c(plane: number, dst: number, h: number, w: number, c: number, scratch: number, work: number): void;
   median5u8c(plane: number, dst: number, h: number, w: number, c: number, scratch: number, work: number): void;
   median7u8c(plane: number, dst: number, h: number, w: number, c: number, scratch: number, work: number): void;

@@ -256,7 +256,7 @@ export function ssim(a: usize, b: usize, h: i32, w: i32, c: i32, k: usize, n: i3
 
 // ---- median (3×3, 5×5, 7×7: generated selection networks, median.gen.ts) ----
 
-export { median3, median5, median7, median3u8, median5u8, median7u8, median3u8c, median5u8c, median7u8c } from './median.gen';
+export { median3, median5, median7, median3u8c, median5u8c, median7u8c } from './median.gen';
 
 /**
  * Copies an HWC image into a padded plane: padded row py is source row rowIdx[py], padded
