@@ -2,7 +2,7 @@
  * `npm run bench:editor` (also the last part of `npm run bench`): editor scale figures in
  * Debian's headless Chromium, on the built app (dist/, `vite build`) served by `vite preview`.
  *
- *  - open time of a 200-node graph (`?graph=`): navigation start → 200 node elements in the
+ *  - open time of a 200- and a 1,000-node graph (`?graph=`): navigation start → 200 node elements in the
  *    DOM, and → the next painted frame; then → every thumbnail delivered (`__pixelLoom.idle()`);
  *  - frame times while panning the canvas by mouse drag for a few seconds (rAF deltas: p50, p95, max);
  *  - the longest main-thread task (PerformanceObserver 'longtask') while a 1024×1024 pipeline
@@ -43,7 +43,7 @@ interface DocEdge {
 const doc = (name: string, nodes: DocNode[], edges: DocEdge[]): object => ({ format: 'pixel-loom.graph', version: 2, name, nodes, edges });
 const edge = (from: string, fp: string, to: string, tp: string): DocEdge => ({ from: { node: from, port: fp }, to: { node: to, port: tp } });
 
-/** 25 rows × 8 nodes: load → noise → blur → median → unsharp → box blur, SSIM and PSNR against the load. */
+/** `rows` rows × 8 nodes (25: 200 nodes): load → noise → blur → median → unsharp → box blur, SSIM and PSNR against the load. */
 function scaleGraph(rows = 25, prefix = ''): object {
   const nodes: DocNode[] = [];
   const edges: DocEdge[] = [];
@@ -74,7 +74,7 @@ function scaleGraph(rows = 25, prefix = ''): object {
       edge(id('noise'), 'image', id('psnr'), 'b'),
     );
   }
-  return doc('bench: 200 nodes', nodes, edges);
+  return doc(`bench: ${rows * 8} nodes`, nodes, edges);
 }
 
 /** generate.noise 1024² RGB → Gaussian blur σ 2 → median 3; SSIM(noise, median). */
@@ -207,6 +207,113 @@ async function emptyPoint(page: Page): Promise<{ x: number; y: number }> {
   return p;
 }
 
+/** Goals of issue 25 per graph size: open (in the DOM and painted) and pan p95, ms. */
+const SCALE_GOALS: Record<number, { open: number; pan: number }> = { 200: { open: 1000, pan: 16.7 }, 1000: { open: 2500, pan: 33.3 } };
+
+function mark(ms: number, goal: number): string {
+  return `${ms.toFixed(0)} ms ${ms < goal ? '✓' : '✗'}`;
+}
+
+/** A `size`-node graph (rows of 8): open from a link, pan, open again in the running editor. */
+async function scaleRows(browser: Awaited<ReturnType<typeof launchBrowser>>, server: { url: string }, size: number, rows: [string, string][]): Promise<void> {
+  const goal = SCALE_GOALS[size] ?? { open: NaN, pan: NaN };
+  const page = await browser.context.newPage();
+  const log = watchPage(page);
+  await page.addInitScript(initScript, size);
+  const file = `scale-${size}.graph.json`;
+  const q = new URLSearchParams({ graph: `/bench/${file}` });
+  if (backend !== 'auto') q.set('backend', backend);
+  const t0 = Date.now();
+  await page.goto(`${server.url}/?${q}`);
+  await page.waitForFunction(() => (window as unknown as { __bench: { painted200: number | null } }).__bench.painted200 !== null, undefined, { timeout: 120_000 });
+  const open = await page.evaluate(() => (window as unknown as { __bench: { firstNode: number; nodes200: number; painted200: number } }).__bench);
+  const boot = await page.evaluate((name) => {
+    const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
+    const res = performance.getEntriesByType('resource') as PerformanceResourceTiming[];
+    const graphFetch = res.find((r) => r.name.includes(name));
+    return { dcl: nav?.domContentLoadedEventEnd ?? NaN, graphFetched: graphFetch ? graphFetch.responseEnd : NaN };
+  }, file);
+  const count = await page.locator('[data-testid^="node-"][data-node-type]').count();
+  await idle(page);
+  const evaluated = await page.evaluate(() => performance.now());
+  const backendName = await page.locator('[data-testid="backend"]').getAttribute('data-backend').catch(() => null);
+  console.error(`  opened ${count} nodes in ${open.nodes200.toFixed(0)} ms (wall ${Date.now() - t0} ms); thumbnails after ${evaluated.toFixed(0)} ms`);
+  if (size === 200) rows.push(['backend', backendName ?? backend]);
+  rows.push([`${size}-node graph: navigation → DOMContentLoaded / graph file fetched / first node in the DOM`, `${boot.dcl.toFixed(0)} / ${boot.graphFetched.toFixed(0)} / ${open.firstNode.toFixed(0)} ms`]);
+  rows.push([`${size}-node graph: navigation → ${count} nodes in the DOM (goal < ${goal.open} ms)`, mark(open.nodes200, goal.open)]);
+  rows.push([`${size}-node graph: navigation → first frame painted with them (goal < ${goal.open} ms)`, mark(open.painted200, goal.open)]);
+  rows.push([`${size}-node graph: navigation → all thumbnails delivered (idle)`, `${evaluated.toFixed(0)} ms`]);
+
+  // pan: drag the background for a few seconds while rAF records frame deltas
+  const start = await emptyPoint(page);
+  await page.evaluate(() => {
+    const w = window as unknown as { __frames: number[]; __framesOn: boolean };
+    w.__frames = [];
+    w.__framesOn = true;
+    let last = performance.now();
+    const tick = (t: number): void => {
+      w.__frames.push(t - last);
+      last = t;
+      if (w.__framesOn) requestAnimationFrame(tick);
+    };
+    requestAnimationFrame((t) => {
+      last = t;
+      requestAnimationFrame(tick);
+    });
+  });
+  await page.mouse.move(start.x, start.y);
+  await page.mouse.down();
+  const tPan = Date.now();
+  let i = 0;
+  while (Date.now() - tPan < panSeconds * 1000) {
+    const phase = (i++ / 60) * Math.PI * 2;
+    await page.mouse.move(start.x + 220 * Math.sin(phase), start.y + 140 * Math.sin(phase * 0.5));
+    await page.waitForTimeout(8);
+  }
+  await page.mouse.up();
+  const frames = await page.evaluate(() => {
+    const w = window as unknown as { __frames: number[]; __framesOn: boolean };
+    w.__framesOn = false;
+    return w.__frames.slice(2);
+  });
+  rows.push([`${size} nodes: pan ${panSeconds} s by mouse drag (${frames.length} frames, ${i} moves): frame time p50 / p95 / max (goal p95 ≤ ${goal.pan} ms)`, `${pct(frames, 50).toFixed(1)} / ${pct(frames, 95).toFixed(1)} / ${Math.max(...frames).toFixed(1)} ms ${pct(frames, 95) <= goal.pan + 0.05 ? '✓' : '✗'}`]);
+  const panLong = await page.evaluate((since) => (window as unknown as { __bench: { longtasks: { start: number; duration: number }[] } }).__bench.longtasks.filter((l) => l.start >= since), evaluated);
+  rows.push([`${size} nodes, pan: longest main-thread task (goal < 50 ms)`, panLong.length ? `${Math.max(...panLong.map((l) => l.duration)).toFixed(0)} ms (${panLong.length} tasks ≥ 50 ms)` : '< 50 ms (no long task)']);
+  // open it again in the running editor (as from the library): load → nodes in the DOM → painted
+  const reopen: { dom: number[]; painted: number[] } = { dom: [], painted: [] };
+  for (let k = 0; k < 3; k++) {
+    const text = scaleGraph(size / 8, `g${k}`); // new ids each time: nothing of the previous graph counts
+    const r = await page.evaluate(async (d) => {
+      const w = window as unknown as { __pixelLoom: { loadDocument(d: unknown): Promise<void> } };
+      const first = (d as { nodes: { id: string }[] }).nodes;
+      const want = first.length;
+      const prefix = first[0]!.id.replace(/load0$/, '');
+      const t0 = performance.now();
+      let dom = NaN;
+      const seen = new Promise<void>((resolve) => {
+        const mo = new MutationObserver(() => {
+          if (document.querySelectorAll(`[data-testid^="node-${prefix}"][data-node-type]`).length >= want) {
+            mo.disconnect();
+            dom = performance.now() - t0;
+            resolve();
+          }
+        });
+        mo.observe(document, { childList: true, subtree: true });
+      });
+      await w.__pixelLoom.loadDocument(d);
+      await seen;
+      await new Promise((r2) => requestAnimationFrame(() => requestAnimationFrame(r2)));
+      return { dom, painted: performance.now() - t0 };
+    }, text);
+    reopen.dom.push(r.dom);
+    reopen.painted.push(r.painted);
+    await idle(page);
+  }
+  rows.push([`${size}-node graph opened in the running editor (loadDocument, as from the library) → nodes in the DOM / first frame painted (median of 3)`, `${pct(reopen.dom, 50).toFixed(0)} / ${pct(reopen.painted, 50).toFixed(0)} ms`]);
+  if (log.errors.length) console.error(`  page errors: ${log.errors.join('\n')}`);
+  await page.close();
+}
+
 async function main(): Promise<void> {
   if (build) {
     console.error('bench:editor: vite build …');
@@ -214,7 +321,7 @@ async function main(): Promise<void> {
     if (r.status !== 0) throw new Error('vite build failed');
   }
   mkdirSync(path.join(DIST, 'bench'), { recursive: true });
-  writeFileSync(path.join(DIST, 'bench', 'scale-200.graph.json'), JSON.stringify(scaleGraph(), null, 2));
+  for (const size of [200, 1000]) writeFileSync(path.join(DIST, 'bench', `scale-${size}.graph.json`), JSON.stringify(scaleGraph(size / 8), null, 2));
   writeFileSync(path.join(DIST, 'bench', 'pipeline-1024.graph.json'), JSON.stringify(bigPipeline(), null, 2));
 
   if (process.argv.includes('--threads-only')) {
@@ -229,101 +336,7 @@ async function main(): Promise<void> {
   await browser.context.addInitScript({ content: 'globalThis.__name = (f) => f;' });
   const rows: [string, string][] = [];
   try {
-    // ---- 200-node graph: open and pan
-    const page = await browser.context.newPage();
-    const log = watchPage(page);
-    await page.addInitScript(initScript);
-    const q = new URLSearchParams({ graph: '/bench/scale-200.graph.json' });
-    if (backend !== 'auto') q.set('backend', backend);
-    const t0 = Date.now();
-    await page.goto(`${server.url}/?${q}`);
-    await page.waitForFunction(() => (window as unknown as { __bench: { painted200: number | null } }).__bench.painted200 !== null, undefined, { timeout: 120_000 });
-    const open = await page.evaluate(() => (window as unknown as { __bench: { firstNode: number; nodes200: number; painted200: number } }).__bench);
-    const boot = await page.evaluate(() => {
-      const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
-      const res = performance.getEntriesByType('resource') as PerformanceResourceTiming[];
-      const graphFetch = res.find((r) => r.name.includes('scale-200.graph.json'));
-      return { dcl: nav?.domContentLoadedEventEnd ?? NaN, graphFetched: graphFetch ? graphFetch.responseEnd : NaN };
-    });
-    const count = await page.locator('[data-testid^="node-"][data-node-type]').count();
-    await idle(page);
-    const evaluated = await page.evaluate(() => performance.now());
-    const backendName = await page.locator('[data-testid="backend"]').getAttribute('data-backend').catch(() => null);
-    console.error(`  opened ${count} nodes in ${open.nodes200.toFixed(0)} ms (wall ${Date.now() - t0} ms); thumbnails after ${evaluated.toFixed(0)} ms`);
-    rows.push(['backend', backendName ?? backend]);
-    rows.push(['200-node graph: navigation → DOMContentLoaded / graph file fetched / first node in the DOM', `${boot.dcl.toFixed(0)} / ${boot.graphFetched.toFixed(0)} / ${open.firstNode.toFixed(0)} ms`]);
-    rows.push([`200-node graph: navigation → ${count} nodes in the DOM`, `${open.nodes200.toFixed(0)} ms`]);
-    rows.push(['200-node graph: navigation → first frame painted with them', `${open.painted200.toFixed(0)} ms`]);
-    rows.push(['200-node graph: navigation → all thumbnails delivered (idle)', `${evaluated.toFixed(0)} ms`]);
-
-    // pan: drag the background for a few seconds while rAF records frame deltas
-    const start = await emptyPoint(page);
-    await page.evaluate(() => {
-      const w = window as unknown as { __frames: number[]; __framesOn: boolean };
-      w.__frames = [];
-      w.__framesOn = true;
-      let last = performance.now();
-      const tick = (t: number): void => {
-        w.__frames.push(t - last);
-        last = t;
-        if (w.__framesOn) requestAnimationFrame(tick);
-      };
-      requestAnimationFrame((t) => {
-        last = t;
-        requestAnimationFrame(tick);
-      });
-    });
-    await page.mouse.move(start.x, start.y);
-    await page.mouse.down();
-    const tPan = Date.now();
-    let i = 0;
-    while (Date.now() - tPan < panSeconds * 1000) {
-      const phase = (i++ / 60) * Math.PI * 2;
-      await page.mouse.move(start.x + 220 * Math.sin(phase), start.y + 140 * Math.sin(phase * 0.5));
-      await page.waitForTimeout(8);
-    }
-    await page.mouse.up();
-    const frames = await page.evaluate(() => {
-      const w = window as unknown as { __frames: number[]; __framesOn: boolean };
-      w.__framesOn = false;
-      return w.__frames.slice(2);
-    });
-    rows.push([`pan ${panSeconds} s by mouse drag (${frames.length} frames, ${i} moves): frame time p50 / p95 / max`, `${pct(frames, 50).toFixed(1)} / ${pct(frames, 95).toFixed(1)} / ${Math.max(...frames).toFixed(1)} ms`]);
-    const panLong = await page.evaluate((since) => (window as unknown as { __bench: { longtasks: { start: number; duration: number }[] } }).__bench.longtasks.filter((l) => l.start >= since), evaluated);
-    rows.push(['pan: longest main-thread task', panLong.length ? `${Math.max(...panLong.map((l) => l.duration)).toFixed(0)} ms (${panLong.length} tasks ≥ 50 ms)` : '< 50 ms (no long task)']);
-    // open it again in the running editor (as from the library): load → nodes in the DOM → painted
-    const reopen: { dom: number[]; painted: number[] } = { dom: [], painted: [] };
-    for (let k = 0; k < 3; k++) {
-      const text = scaleGraph(25, `g${k}`); // new ids each time: nothing of the previous graph counts
-      const r = await page.evaluate(async (d) => {
-        const w = window as unknown as { __pixelLoom: { loadDocument(d: unknown): Promise<void> } };
-        const first = (d as { nodes: { id: string }[] }).nodes;
-        const want = first.length;
-        const prefix = first[0]!.id.replace(/load0$/, '');
-        const t0 = performance.now();
-        let dom = NaN;
-        const seen = new Promise<void>((resolve) => {
-          const mo = new MutationObserver(() => {
-            if (document.querySelectorAll(`[data-testid^="node-${prefix}"][data-node-type]`).length >= want) {
-              mo.disconnect();
-              dom = performance.now() - t0;
-              resolve();
-            }
-          });
-          mo.observe(document, { childList: true, subtree: true });
-        });
-        await w.__pixelLoom.loadDocument(d);
-        await seen;
-        await new Promise((r2) => requestAnimationFrame(() => requestAnimationFrame(r2)));
-        return { dom, painted: performance.now() - t0 };
-      }, text);
-      reopen.dom.push(r.dom);
-      reopen.painted.push(r.painted);
-      await idle(page);
-    }
-    rows.push(['200-node graph opened in the running editor (loadDocument, as from the library) → nodes in the DOM / first frame painted (median of 3)', `${pct(reopen.dom, 50).toFixed(0)} / ${pct(reopen.painted, 50).toFixed(0)} ms`]);
-    if (log.errors.length) console.error(`  page errors: ${log.errors.join('\n')}`);
-    await page.close();
+    for (const size of [200, 1000]) await scaleRows(browser, server, size, rows);
     if (process.argv.includes('--scale-only')) {
       for (const [k, v] of rows) console.log(`| ${k} | ${v} |`);
       return;

@@ -4,9 +4,11 @@
  */
 import { createApp } from 'vue';
 import { prestartEngineWorker } from '../editor/engineClient';
+import { prefetchGraph } from '../editor/shell/prefetch';
 
 performance.mark('pl:main');
 prestartEngineWorker();
+prefetchGraph(location.search, location.href);
 const { default: App } = await import('../editor/App.vue');
 performance.mark('pl:app-loaded');
 createApp(App).mount('#app');

@@ -75,6 +75,24 @@ describe('run state', () => {
     expect(run.errors()).toEqual([]);
   });
 
+  it('clear() of a new graph steps the version once, and not at all when nothing was held', () => {
+    const { run, frames } = manual();
+    for (let i = 0; i < 50; i++) run.node(`n${i}`);
+    const v0 = run.global.version;
+    run.clear(); // states just created by 50 node components: nothing to reset
+    expect(run.global.version).toBe(v0);
+    run.push({ type: 'status', runId: 1, node: 'n3', key: 'k3', status: 'error', error: 'e' });
+    run.push({ type: 'status', runId: 1, node: 'n7', key: 'k7', status: 'ok', ms: 2 });
+    frames.shift()!();
+    const v1 = run.global.version;
+    run.clear();
+    expect(run.global.version).toBe(v1 + 1); // one step for the two reset nodes (each step re-checks every node component)
+    expect(run.node('n3').status).toBe('idle');
+    expect(run.node('n7').key).toBeNull();
+    run.forget('n7'); // already reset: no step
+    expect(run.global.version).toBe(v1 + 1);
+  });
+
   it('shows nothing of a deleted node under a new node with the same id (results keyed by evaluation key)', () => {
     const { run, frames } = manual();
     run.setCurrentKeys(new Map([['median1', 'old'], ['ssim1', 'oldS']]));

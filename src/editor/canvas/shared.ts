@@ -14,6 +14,13 @@ export interface UiState {
   previewNode: string | null;
   /** Full node detail (param widgets); off when zoomed far out, so big graphs stay light. */
   detail: boolean;
+  /** A big graph zoomed far out: every node is drawn lite (logic/lod.ts). */
+  lite: boolean;
+  /**
+   * The nodes of a big graph near the viewport (drawn in full, thumbnails decoded); the rest
+   * are lite. Null: every node is near (a small graph). Replaced, never mutated.
+   */
+  near: ReadonlySet<string> | null;
   /** asset:<hash> → file name, for image.load nodes whose image was picked. */
   assetNames: Record<string, string>;
 }

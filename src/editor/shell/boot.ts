@@ -73,6 +73,7 @@ export async function boot(s: EditorSession, engine: EngineSession, lib: Library
       viewChanged: () => {
         state.zoom = s.core.value?.area.area.transform.k ?? 1;
         s.updateDetail(state.zoom);
+        s.updateNear();
         s.scheduler?.viewChanged();
       },
       selectionChanged: (ids) => {

@@ -11,6 +11,8 @@ import type { GraphDocument } from '../../engine/format';
 import type { AssetRow } from '../../storage/db';
 import { collectAssetIds } from '../../storage/share';
 import { EngineClient } from '../engineClient';
+import { LITE_ABOVE, VIRTUALIZE_ABOVE } from '../logic/lod';
+import { takePrefetched } from './prefetch';
 import { missingImagesNotice } from '../logic/missingImages';
 import { absoluteBase, errorText, mark, type EditorSession } from './session';
 import { markRaw } from 'vue';
@@ -194,10 +196,21 @@ export function createEngineSession(s: EditorSession) {
     const c = s.core.value!;
     mark('pl:load-start');
     const count = Array.isArray((doc as { nodes?: unknown[] } | null)?.nodes) ? (doc as { nodes: unknown[] }).nodes.length : 0;
-    // A big graph opens zoomed out: mount its nodes without param widgets.
-    if (count > 60) ui.detail = false;
-    await c.load(doc, opts);
-    ui.detail = c.area.area.transform.k >= 0.5;
+    // A big graph mounts every node lite (logic/lod.ts); those near the view it opens at are
+    // then drawn in full.
+    const big = count > VIRTUALIZE_ABOVE;
+    if (big) {
+      ui.detail = false;
+      ui.lite = true;
+      ui.near = markRaw(new Set<string>());
+    }
+    try {
+      await c.load(doc, opts);
+    } finally {
+      ui.detail = c.area.area.transform.k >= 0.5;
+      ui.lite = c.graph.nodeIds().length > VIRTUALIZE_ABOVE && c.area.area.transform.k <= LITE_ABOVE;
+      s.updateNear(true);
+    }
     s.baseUrl = base;
     attachParamWatcher();
     run.clear();
@@ -242,7 +255,7 @@ export function createEngineSession(s: EditorSession) {
   /** Fetches a graph file; `base` is its folder (a path on this origin, else the full URL). */
   async function fetchGraph(url: string): Promise<{ text: string; base: string }> {
     const abs = new URL(url, location.href);
-    const res = await fetch(abs.href);
+    const res = await (takePrefetched(abs.href) ?? fetch(abs.href));
     if (!res.ok) throw new Error(`HTTP ${res.status}`);
     const text = await res.text();
     mark('pl:graph-fetched');

@@ -15,6 +15,7 @@ import { PixelLoomDb } from '../../storage/db';
 import { GraphLibrary } from '../../storage/library';
 import type { EditorCore } from '../canvas/editorCore';
 import type { CanvasShared, UiState } from '../canvas/shared';
+import { liteAt, nearNodes, sameSet, VIRTUALIZE_ABOVE } from '../logic/lod';
 import type { EngineClient } from '../engineClient';
 import type { WireEnd } from '../logic/palette';
 import { saveStatusLabel, type SaveState } from '../state/autosave';
@@ -109,7 +110,7 @@ export const NOTICE_ACTION_MS = 10000;
 export class EditorSession {
   readonly state = shellState();
   readonly run = new RunState();
-  readonly ui: UiState = reactive({ paramVersion: {}, readonly: false, previewNode: null, detail: true, assetNames: {} });
+  readonly ui: UiState = reactive({ paramVersion: {}, readonly: false, previewNode: null, detail: true, lite: false, near: null, assetNames: {} });
   readonly catalog = shallowRef<readonly NodeCatalogEntry[]>([]);
   readonly core = shallowRef<EditorCore | null>(null);
   /** The engine client the template and the preview read (null until the worker starts). */
@@ -234,6 +235,35 @@ export class EditorSession {
 
   updateDetail(k: number): void {
     this.ui.detail = detailAt(this.ui.detail, k);
+    const big = (this.core.value?.graph.nodeIds().length ?? 0) > VIRTUALIZE_ABOVE;
+    const lite = big && liteAt(this.ui.lite, k);
+    if (lite !== this.ui.lite) this.ui.lite = lite;
+  }
+
+  /**
+   * Recomputes which nodes are near the viewport (logic/lod.ts) — at once with `now`, else at
+   * most every 120 ms while the view moves (a pan step costs no re-render of 1,000 nodes).
+   */
+  updateNear(now = false): void {
+    if (now) {
+      if (this.nearTimer !== null) clearTimeout(this.nearTimer);
+      this.nearTimer = null;
+      this.applyNear();
+      return;
+    }
+    if (this.nearTimer !== null) return;
+    this.nearTimer = setTimeout(() => {
+      this.nearTimer = null;
+      this.applyNear();
+    }, 120);
+  }
+  private nearTimer: ReturnType<typeof setTimeout> | null = null;
+
+  private applyNear(): void {
+    const c = this.core.value;
+    if (!c || c.destroyed) return;
+    const next = nearNodes(c.nodeRects(), c.viewport());
+    if (!sameSet(next, this.ui.near)) this.ui.near = next === null ? null : markRaw(next);
   }
 
   /** The canonical file text of what the editor shows (the viewport included under `ui`). */

@@ -91,6 +91,11 @@ export function nextFrame(fn: () => void, timeoutMs = 100): void {
   setTimeout(once, timeoutMs);
 }
 
+function isEmpty(o: object): boolean {
+  for (const _ in o) return false;
+  return true;
+}
+
 const defaultScheduler: Scheduler = (flush) => nextFrame(flush);
 
 export class RunState {
@@ -255,15 +260,25 @@ export class RunState {
    * hold it, and a node with the same id in the new graph shows its results there.
    */
   forget(id: string): void {
-    const s = this.nodes.get(id);
-    if (!s) return;
-    for (const p of Object.values(s.previews)) p.bitmap.close?.();
-    Object.assign(s, { key: null, stale: false, status: 'idle', error: null, waiting: null, ms: null, progress: null, previews: {}, values: {}, latents: {} });
-    this.global.version++;
+    if (this.reset(id)) this.global.version++;
   }
 
+  /** Forgets every node; one version step (each step re-checks every node component). */
   clear(): void {
-    for (const id of [...this.nodes.keys()]) this.forget(id);
+    let changed = false;
+    for (const id of [...this.nodes.keys()]) changed = this.reset(id) || changed;
+    if (changed) this.global.version++;
+  }
+
+  /** Resets a node's state; false when there was nothing to reset (a state just created). */
+  private reset(id: string): boolean {
+    const s = this.nodes.get(id);
+    if (!s) return false;
+    const pristine = s.key === null && !s.stale && s.status === 'idle' && s.error === null && s.waiting === null && s.ms === null && s.progress === null && isEmpty(s.previews) && isEmpty(s.values) && isEmpty(s.latents);
+    if (pristine) return false;
+    for (const p of Object.values(s.previews)) p.bitmap.close?.();
+    Object.assign(s, { key: null, stale: false, status: 'idle', error: null, waiting: null, ms: null, progress: null, previews: {}, values: {}, latents: {} });
+    return true;
   }
 
   private apply(m: FromWorker): void {
