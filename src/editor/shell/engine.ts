@@ -11,7 +11,7 @@ import type { GraphDocument } from '../../engine/format';
 import type { AssetRow } from '../../storage/db';
 import { collectAssetIds } from '../../storage/share';
 import { EngineClient } from '../engineClient';
-import { LITE_ABOVE, VIRTUALIZE_ABOVE } from '../logic/lod';
+import { VIRTUALIZE_ABOVE } from '../logic/lod';
 import { takePrefetched } from './prefetch';
 import { missingImagesNotice } from '../logic/missingImages';
 import { absoluteBase, errorText, mark, type EditorSession } from './session';
@@ -208,7 +208,7 @@ export function createEngineSession(s: EditorSession) {
       await c.load(doc, opts);
     } finally {
       ui.detail = c.area.area.transform.k >= 0.5;
-      ui.lite = c.graph.nodeIds().length > VIRTUALIZE_ABOVE && c.area.area.transform.k <= LITE_ABOVE;
+      s.updateLite(c.area.area.transform.k);
       s.updateNear(true);
     }
     s.baseUrl = base;

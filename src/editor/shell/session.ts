@@ -235,6 +235,11 @@ export class EditorSession {
 
   updateDetail(k: number): void {
     this.ui.detail = detailAt(this.ui.detail, k);
+    this.updateLite(k);
+  }
+
+  /** Lite nodes at zoom `k` (logic/lod.ts): only in a big graph, with hysteresis. */
+  updateLite(k: number): void {
     const big = (this.core.value?.graph.nodeIds().length ?? 0) > VIRTUALIZE_ABOVE;
     const lite = big && liteAt(this.ui.lite, k);
     if (lite !== this.ui.lite) this.ui.lite = lite;
