@@ -18,10 +18,12 @@ import type { NodeRegistry } from './registry';
 import { inputSignature, nodeSignature } from './signature';
 import { modeOutcome, passThroughPorts, type PassedSource } from './modes';
 import { ResourcePool } from './resources';
+import { flattenGraph, type FlatGraph } from './flatten';
+import { Graph } from './graph';
 
 export { passThroughPorts } from './modes';
 export { formatBytes, MemoryBudgetError, UpstreamFailure } from './errors';
-import type { AnyNodeDefinition, GraphReadModel, Host, NodeStatus, OutputValue, Resource, Value } from './types';
+import { definitionIn, type AnyNodeDefinition, type GraphReadModel, type Host, type NodeStatus, type OutputValue, type Resource, type Value } from './types';
 
 export type Target = string | { node: string; port?: string };
 
@@ -190,6 +192,86 @@ interface NodeOutcome {
   summary?: string | undefined;
 }
 
+/** Targets naming instances or paths, as targets of the flat graph. */
+function flatTargets(flat: FlatGraph, targets: readonly Target[]): Target[] {
+  if (!Array.isArray(targets)) return targets as Target[];
+  const out: Target[] = [];
+  const sinks = new Set(flat.graph.sinks());
+  for (const t of targets) {
+    const id: unknown = typeof t === 'string' ? t : (t as { node?: unknown } | null)?.node;
+    if (typeof id !== 'string' || flat.graph.getNode(id)) {
+      out.push(t);
+      continue;
+    }
+    const port = typeof t === 'string' ? undefined : t.port;
+    const ports = port !== undefined ? [port] : flat.isInstance(id) ? flat.instanceOutputs(id) : ['value'];
+    let found = flat.isInstance(id);
+    for (const p of ports) {
+      const ref = flat.resolve(id, p);
+      if (ref) {
+        out.push(ref);
+        found = true;
+      }
+    }
+    // An instance's inner sinks (its image.save nodes) run when the instance is a target.
+    if (port === undefined) for (const inner of flat.inside(id)) if (sinks.has(inner)) out.push(inner);
+    if (!found) throw new GraphError(`evaluate: unknown target node ${JSON.stringify(id)}`);
+  }
+  return out;
+}
+
+/**
+ * A flat graph's result seen from the graph with instances: an instance's outputs are the
+ * flat outputs they stand for; its status is `error` when a node inside failed (its error
+ * is the first inner one, naming the path), else `cached` when every node inside was, else
+ * `ok`; its time is the sum of theirs.
+ */
+function instanceView(base: EvaluationResult, flat: FlatGraph): EvaluationResult {
+  const errors = new Map(base.errors);
+  const status = new Map(base.status);
+  const timings = new Map(base.timings);
+  const muted = new Map(base.muted);
+  for (const path of [...flat.instances()].reverse()) {
+    const inner = flat.inside(path).filter((p) => status.has(p));
+    if (inner.length === 0) continue;
+    const failed = inner.find((p) => errors.has(p));
+    if (failed !== undefined) errors.set(path, errors.get(failed)!);
+    const sts = inner.map((p) => status.get(p)!);
+    status.set(path, failed !== undefined ? 'error' : sts.every((x) => x === 'muted') ? 'muted' : sts.every((x) => x === 'cached' || x === 'muted' || x === 'bypassed') ? 'cached' : 'ok');
+    timings.set(path, inner.reduce((a, p) => a + (timings.get(p) ?? 0), 0));
+    const mutedBy = inner.map((p) => muted.get(p)).find((m) => m !== undefined);
+    if (mutedBy !== undefined && sts.every((x) => x === 'muted')) muted.set(path, mutedBy);
+  }
+  const outputs = (node: string): Readonly<Record<string, Value>> | undefined => {
+    if (flat.graph.getNode(node)) return base.outputs(node);
+    const ports = flat.isInstance(node) ? flat.instanceOutputs(node) : ['value'];
+    const out: Record<string, Value> = {};
+    let any = false;
+    for (const p of ports) {
+      const ref = flat.resolve(node, p);
+      const v = ref ? base.value(ref.node, ref.port) : undefined;
+      if (v !== undefined) {
+        out[p] = v;
+        any = true;
+      }
+    }
+    return any || flat.isInstance(node) ? out : undefined;
+  };
+  return {
+    backend: base.backend,
+    outputs,
+    value: (node, port) => {
+      const o = outputs(node);
+      return o && hasOwn(o, port) ? o[port] : undefined;
+    },
+    errors,
+    status,
+    muted,
+    timings,
+    release: () => base.release(),
+  };
+}
+
 export class Engine {
   readonly stats = { computes: 0, loads: 0, hits: 0 };
   private readonly registry: NodeRegistry;
@@ -245,6 +327,16 @@ export class Engine {
    */
   async evaluate(graph: GraphReadModel, targets: readonly Target[], opts: EvaluateOptions = {}): Promise<EvaluationResult> {
     if (this.disposed) throw new Error('Engine.evaluate: the engine was disposed');
+    if (graph instanceof Graph) {
+      // Component instances run as their expanded nodes (flatten.ts); targets and results
+      // may name instances and paths into them (`s1`, `s1/blur`).
+      const flat = flattenGraph(graph);
+      if (flat.graph !== graph) return instanceView(await this.evaluateFlat(flat.graph, flatTargets(flat, targets), opts), flat);
+    }
+    return this.evaluateFlat(graph, targets, opts);
+  }
+
+  private async evaluateFlat(graph: GraphReadModel, targets: readonly Target[], opts: EvaluateOptions): Promise<EvaluationResult> {
     const planned = this.plan(graph, targets);
     this.current?.cancel();
     const run = new Run(planned, opts.onEvent);
@@ -278,7 +370,7 @@ export class Engine {
       const node = typeof id === 'string' ? graph.getNode(id) : undefined;
       if (typeof id !== 'string' || !node) throw new GraphError(`evaluate: unknown target node ${JSON.stringify(id)}`);
       if (typeof t !== 'string' && t.port !== undefined) {
-        const def = this.registry.get(node.type);
+        const def = definitionIn(this.registry, graph, id);
         if (def && !hasOwn(def.outputs, t.port)) {
           throw new GraphError(`evaluate: target node "${id}" (${node.type}) has no output "${t.port}" (outputs: ${Object.keys(def.outputs).join(', ') || 'none'})`);
         }
@@ -287,7 +379,7 @@ export class Engine {
     }
     const parentsOf = (id: string): string[] => {
       const node = graph.getNode(id);
-      const def = node && this.registry.get(node.type);
+      const def = node && definitionIn(this.registry, graph, id);
       // A muted node needs nothing; a bypassed one only the inputs it passes through.
       if (!def || node.mode === 'mute') return [];
       const ps: string[] = [];
@@ -443,7 +535,7 @@ export class Engine {
   ): Promise<NodeOutcome> {
     const node = graph.getNode(id);
     if (!node) throw new Error(`node "${id}" is not in the graph`);
-    const def = this.registry.get(node.type);
+    const def = definitionIn(this.registry, graph, id);
     if (!def) throw new Error(`unknown node type ${node.type} (placeholder kept)`);
 
     const problems = validateParams(def, node.params);

@@ -26,6 +26,7 @@ import {
   positionProblems,
   setOwn,
 } from './checks';
+import { COMPONENT_TYPE, ComponentSet, GRAPH_INPUT_TYPE, GRAPH_OUTPUT_TYPE, inputKindType, instanceDefinition } from './components';
 import { GraphError } from './errors';
 import { effectiveParams, hasOwn, validateParams } from './params';
 import type { NodeRegistry } from './registry';
@@ -48,6 +49,8 @@ export interface AddNodeInput {
   /** Defaults to the first unused `n1`, `n2`, … */
   id?: string;
   type: string;
+  /** For a `component` node: the id of its definition in the graph's ComponentSet. */
+  component?: string;
   /** Explicitly set params; omitted ones take their defaults. */
   params?: Record<string, unknown>;
   position?: Position;
@@ -72,9 +75,9 @@ export interface ConnectProblem {
 }
 
 /** Top-level document keys that are graph fields, not extras. */
-export const GRAPH_FIELD_KEYS: readonly string[] = ['format', 'version', 'name', 'description', 'nodes', 'edges'];
+export const GRAPH_FIELD_KEYS: readonly string[] = ['format', 'version', 'name', 'description', 'components', 'nodes', 'edges'];
 /** Node keys that are node fields, not extras. */
-export const NODE_FIELD_KEYS: readonly string[] = ['id', 'type', 'params', 'position', 'mode'];
+export const NODE_FIELD_KEYS: readonly string[] = ['id', 'type', 'component', 'params', 'position', 'mode'];
 /** Edge keys that are edge fields, not extras. */
 export const EDGE_FIELD_KEYS: readonly string[] = ['from', 'to'];
 
@@ -96,6 +99,11 @@ function portList(ports: Readonly<Record<string, PortSpec>>): string {
 
 export class Graph implements GraphReadModel {
   readonly registry: NodeRegistry;
+  /**
+   * The file's component definitions (format version 3), shared with the inner graphs of
+   * those definitions: an instance anywhere resolves its definition here.
+   */
+  readonly components: ComponentSet;
   /** Optional/unknown top-level file keys (groups, comments, ui, unknown ones), in file order. */
   readonly extras: Record<string, unknown> = emptyRecord();
 
@@ -110,8 +118,9 @@ export class Graph implements GraphReadModel {
   private readonly listeners = new Set<(e: GraphEvent) => void>();
   private autoId = 1;
 
-  constructor(registry: NodeRegistry, init: { name?: string; description?: string } = {}) {
+  constructor(registry: NodeRegistry, init: { name?: string; description?: string; components?: ComponentSet } = {}) {
     this.registry = registry;
+    this.components = init.components ?? new ComponentSet();
     this._name = 'Untitled';
     if (init.name !== undefined) this.name = init.name;
     if (init.description !== undefined) this.description = init.description;
@@ -179,19 +188,19 @@ export class Graph implements GraphReadModel {
   /** The node's definition; undefined for placeholders (unknown type) and unknown ids. */
   definitionOf(id: string): AnyNodeDefinition | undefined {
     const n = this.nodes.get(id);
-    return n ? this.registry.get(n.type) : undefined;
+    return n ? this.defOf(n) : undefined;
   }
 
   /** True when the node's type is unknown to the registry (kept verbatim, cannot run). */
   isPlaceholder(id: string): boolean {
     const n = this.nodes.get(id);
-    return n !== undefined && !this.registry.has(n.type);
+    return n !== undefined && !this.defOf(n);
   }
 
   /** Params with defaults filled in (placeholders: their stored params). */
   effectiveParams(id: string): Record<string, unknown> {
     const n = this.requireNode(id);
-    const def = this.registry.get(n.type);
+    const def = this.defOf(n);
     if (!def) return cloneData({ ...n.params });
     return effectiveParams(def, n.params);
   }
@@ -222,9 +231,10 @@ export class Graph implements GraphReadModel {
       const existing = this.nodes.get(id);
       if (existing) throw new GraphError(`duplicate node id "${id}": a ${existing.type} node already has it`);
     }
-    const def = this.registry.get(type);
+    const component = this.checkedComponent(id, type, n.component);
+    const def = component === undefined ? this.registry.get(type) : instanceDefinition(this.components.get(component)!);
     if (!def && !n.allowUnknownType) {
-      const guess = closest(type, this.registry.list().map((d) => d.type));
+      const guess = closest(type, [...this.registry.list().map((d) => d.type), COMPONENT_TYPE]);
       throw new GraphError(`unknown node type "${type}" for node "${id}"${guess ? ` (did you mean ${guess}?)` : ''}`);
     }
     const params = this.checkedParams(id, n.deferParamChecks ? undefined : def, n.params ?? {});
@@ -245,7 +255,7 @@ export class Graph implements GraphReadModel {
         setOwn(extra, k, deepFreeze(cloneData(n.extra[k])));
       }
     }
-    const node: GraphNode = Object.freeze({ id, type, params, position, ...(n.mode ? { mode: n.mode } : {}), extra: Object.freeze(extra) });
+    const node: GraphNode = Object.freeze({ id, type, ...(component !== undefined ? { component } : {}), params, position, ...(n.mode ? { mode: n.mode } : {}), extra: Object.freeze(extra) });
     this.nodes.set(id, node);
     this.emit({ kind: 'nodeAdded', node });
     return node;
@@ -280,8 +290,8 @@ export class Graph implements GraphReadModel {
     if (!fromNode) return { field: 'from.node', message: this.noNode(from.node) };
     const toNode = this.nodes.get(to.node);
     if (!toNode) return { field: 'to.node', message: this.noNode(to.node) };
-    const fromDef = this.registry.get(fromNode.type);
-    const toDef = this.registry.get(toNode.type);
+    const fromDef = this.defOf(fromNode);
+    const toDef = this.defOf(toNode);
     const outSpec = fromDef && hasOwn(fromDef.outputs, from.port) ? fromDef.outputs[from.port] : undefined;
     if (fromDef && !outSpec) {
       return { field: 'from.port', message: `node "${from.node}" (${fromNode.type}) has no output port "${from.port}"; its outputs: ${portList(fromDef.outputs)}` };
@@ -297,7 +307,8 @@ export class Graph implements GraphReadModel {
     if (existing) {
       return { field: 'to', message: `input ${formatPortRef(to)} already has an edge from ${formatPortRef(existing.from)}; an input takes one edge` };
     }
-    if (outSpec && inSpec && !canConnect(outSpec.type, inSpec.type)) {
+    // A graph.output takes any type: the instance's output gets the type wired into it.
+    if (outSpec && inSpec && toNode.type !== GRAPH_OUTPUT_TYPE && !canConnect(outSpec.type, inSpec.type)) {
       return { field: '', message: `cannot connect ${outSpec.type} output ${formatPortRef(from)} to ${inSpec.type} input ${formatPortRef(to)}` };
     }
     const path = this.findPath(to.node, from.node);
@@ -381,7 +392,7 @@ export class Graph implements GraphReadModel {
   /** Sets a param (validated against its spec and the node's cross-param check); `undefined` resets it to the default. */
   setParam(id: string, name: string, value: unknown): void {
     const node = this.requireNode(id);
-    const def = this.registry.get(node.type);
+    const def = this.defOf(node);
     if (!def) throw new GraphError(`node "${id}" has unknown type "${node.type}" (placeholder); its params cannot be changed`);
     if (typeof name !== 'string' || !hasOwn(def.params, name)) {
       const names = Object.keys(def.params);
@@ -427,6 +438,37 @@ export class Graph implements GraphReadModel {
   }
 
   // ---- internals ------------------------------------------------------------------------
+
+  /**
+   * The node's definition: the registry's; for a graph.input, with the output type its
+   * `kind` says; for a component instance, its definition's ports and promoted params.
+   */
+  private defOf(n: GraphNode): AnyNodeDefinition | undefined {
+    if (n.type === COMPONENT_TYPE) {
+      const c = n.component === undefined ? undefined : this.components.get(n.component);
+      return c ? instanceDefinition(c) : undefined;
+    }
+    const def = this.registry.get(n.type);
+    if (def && n.type === GRAPH_INPUT_TYPE) {
+      const type = inputKindType(hasOwn(n.params, 'kind') ? n.params.kind : def.params.kind?.default);
+      if (type !== 'image') return { ...def, outputs: { value: { type } } };
+    }
+    return def;
+  }
+
+  /** The `component` of a new node: required (and known) for a `component` node, refused on others. */
+  private checkedComponent(id: string, type: string, component: unknown): string | undefined {
+    if (type !== COMPONENT_TYPE) {
+      if (component !== undefined) throw new GraphError(`node "${id}" (${type}) has a "component" key; only a "${COMPONENT_TYPE}" node names a component`);
+      return undefined;
+    }
+    if (typeof component !== 'string') throw new GraphError(`node "${id}" is a component instance without a "component" id (got ${describe(component)})`);
+    if (!this.components.has(component)) {
+      const ids = this.components.ids();
+      throw new GraphError(`node "${id}": unknown component "${component}" (components: ${ids.length ? ids.join(', ') : 'none'})`);
+    }
+    return component;
+  }
 
   private requireNode(id: string): GraphNode {
     const n = typeof id === 'string' ? this.nodes.get(id) : undefined;

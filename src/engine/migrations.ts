@@ -12,7 +12,7 @@ import { cloneData, describe, isPlainObject, jsonDataProblem, setOwn } from './c
 import { GraphFileError } from './errors';
 
 /** The graph file format version this build writes and reads natively. */
-export const FORMAT_VERSION = 2;
+export const FORMAT_VERSION = 3;
 
 export type JsonDocument = Record<string, unknown>;
 
@@ -43,9 +43,31 @@ function migrate1to2(doc: JsonDocument): JsonDocument {
   return doc;
 }
 
+/**
+ * 2 → 3: components (DESIGN.md §2b) give meaning to a top-level key `components` and a node
+ * key `component`. In version 2 both were unknown keys, kept verbatim; so that such a file
+ * loads as it did and loses nothing, they are renamed `legacyComponents` / `legacyComponent`
+ * (or `…2`, `…3`, … when the name is taken).
+ */
+function migrate2to3(doc: JsonDocument): JsonDocument {
+  const rename = (o: Record<string, unknown>, key: string, base: string): void => {
+    if (!Object.prototype.hasOwnProperty.call(o, key)) return;
+    let name = base;
+    for (let i = 2; Object.prototype.hasOwnProperty.call(o, name); i++) name = `${base}${i}`;
+    // Rebuild to keep the key's position (the extras are written back in file order).
+    const entries = Object.entries(o);
+    for (const k of Object.keys(o)) delete o[k];
+    for (const [k, v] of entries) setOwn(o, k === key ? name : k, v);
+  };
+  rename(doc, 'components', 'legacyComponents');
+  if (Array.isArray(doc.nodes)) for (const n of doc.nodes) if (isPlainObject(n)) rename(n, 'component', 'legacyComponent');
+  return doc;
+}
+
 /** Every migration ever shipped, oldest first. */
 export const MIGRATIONS: readonly Migration[] = [
   { from: 1, to: 2, description: 'nodes gain "mode" (bypass / mute); an old unknown node key "mode" is kept as "legacyMode"', migrate: migrate1to2 },
+  { from: 2, to: 3, description: 'components: an old unknown top-level key "components" is kept as "legacyComponents", a node key "component" as "legacyComponent"', migrate: migrate2to3 },
 ];
 
 /**

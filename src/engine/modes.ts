@@ -4,7 +4,7 @@
  * would compute.
  */
 import type { NodeRegistry } from './registry';
-import type { AnyNodeDefinition, GraphReadModel } from './types';
+import { definitionIn, type AnyNodeDefinition, type GraphReadModel } from './types';
 
 /**
  * A bypassed node's routing: for each output, the first input port of the same port type
@@ -27,7 +27,7 @@ export type PassedSource = { readonly node: string; readonly port: string } | { 
  */
 export function modeOutcome(registry: NodeRegistry, graph: GraphReadModel, id: string, passed: Map<string, Map<string, PassedSource>>, muted: Map<string, string>): 'muted' | 'bypassed' | null {
   const node = graph.getNode(id);
-  const def = node && registry.get(node.type);
+  const def = node && definitionIn(registry, graph, id);
   if (!node || !def) return null;
   if (node.mode === 'mute') {
     muted.set(id, id);

@@ -80,7 +80,7 @@ export function graphJsonSchema(registry: NodeRegistry): Schema {
     title: 'pixel-loom graph file',
     description:
       `A pixel-loom node graph, format version ${FORMAT_VERSION}. Generated from the node catalogue by \`npm run schema\`; do not edit. ` +
-      'The loader additionally refuses duplicate node ids, edges to missing nodes or ports, port type mismatches, two edges into one input, cycles and "__proto__" keys.',
+      'The loader additionally refuses duplicate node ids, edges to missing nodes or ports, port type mismatches, two edges into one input, cycles, components that contain themselves and "__proto__" keys.',
     type: 'object',
     required: ['format', 'version', 'nodes', 'edges'],
     properties: {
@@ -88,6 +88,12 @@ export function graphJsonSchema(registry: NodeRegistry): Schema {
       version: { const: FORMAT_VERSION },
       name: { type: 'string' },
       description: { type: 'string' },
+      components: {
+        type: 'object',
+        description: 'Format version 3: component definitions by id (DESIGN.md §2b). An instance is a node of type "component" naming one of them.',
+        propertyNames: { allOf: [noProto, { pattern: '^[^/\\u0000-\\u001f\\u007f-\\u009f]+$' }] },
+        additionalProperties: { $ref: '#/$defs/component' },
+      },
       nodes: { type: 'array', items: { $ref: '#/$defs/node' } },
       edges: { type: 'array', items: { $ref: '#/$defs/edge' } },
       groups: { type: 'array' },
@@ -117,13 +123,43 @@ export function graphJsonSchema(registry: NodeRegistry): Schema {
         properties: {
           id: { $ref: '#/$defs/nodeId' },
           type: { type: 'string', minLength: 1 },
+          component: { type: 'string', description: 'Only on a node of type "component": the id of its definition in "components".' },
           params: { type: 'object', propertyNames: noProto },
           position: { $ref: '#/$defs/position' },
           mode: { enum: ['bypass', 'mute'], description: 'bypass: each output passes through the first input of the same port type; mute: the node and everything downstream of it is not evaluated. Absent: active.' },
         },
         propertyNames: noProto,
         $comment: 'Node types not listed below are kept as placeholder nodes with their params verbatim. Unknown node keys are preserved.',
-        ...(perType.length ? { allOf: perType } : {}),
+        allOf: [
+          {
+            if: { properties: { type: { const: 'component' } }, required: ['type'] },
+            then: { required: ['component'], $comment: "An instance's params are keyed by its definition's promoted names." },
+            else: { not: { required: ['component'] } },
+          },
+          ...perType,
+        ],
+      },
+      component: {
+        type: 'object',
+        required: ['nodes', 'edges'],
+        properties: {
+          name: { type: 'string' },
+          description: { type: 'string' },
+          nodes: { type: 'array', items: { $ref: '#/$defs/node' } },
+          edges: { type: 'array', items: { $ref: '#/$defs/edge' } },
+          params: {
+            type: 'array',
+            description: 'Promoted params: each instance shows the inner param `param` of node `node` under `name`.',
+            items: {
+              type: 'object',
+              required: ['name', 'node', 'param'],
+              properties: { name: { type: 'string', minLength: 1 }, node: { $ref: '#/$defs/nodeId' }, param: { type: 'string', minLength: 1 } },
+              additionalProperties: false,
+            },
+          },
+        },
+        propertyNames: noProto,
+        $comment: 'The loader also refuses a component that contains itself, unknown component ids, promoted params naming no inner param, two promoted params (or two graph inputs / outputs) with one name. Unknown keys are preserved.',
       },
       edge: {
         type: 'object',

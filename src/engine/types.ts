@@ -242,6 +242,8 @@ export const NODE_MODES: readonly NodeMode[] = ['bypass', 'mute'];
 export interface GraphNode {
   readonly id: string;
   readonly type: string;
+  /** Format version 3: the component a `component` node is an instance of (DESIGN.md §2b). */
+  readonly component?: string;
   /** Explicitly set params, in file order; defaults are not stored. */
   readonly params: Readonly<Record<string, unknown>>;
   readonly position: Position;
@@ -266,4 +268,16 @@ export interface GraphReadModel {
   readonly edges: readonly Edge[];
   /** The edge feeding an input port, if any. */
   edgeInto(node: string, port: string): Edge | undefined;
+  /**
+   * The node's definition when it is not simply the registry's for its type (a graph.input's
+   * output follows its `kind`); the evaluator falls back to the registry without it.
+   */
+  definitionOf?(id: string): AnyNodeDefinition | undefined;
+}
+
+/** The definition the evaluator uses for a node: the graph's when it tells, else the registry's. */
+export function definitionIn(registry: { get(type: string): AnyNodeDefinition | undefined }, graph: GraphReadModel, id: string): AnyNodeDefinition | undefined {
+  const node = graph.getNode(id);
+  if (!node) return undefined;
+  return graph.definitionOf ? graph.definitionOf(id) : registry.get(node.type);
 }

@@ -4,6 +4,7 @@ import { NodeRegistry } from '../engine/registry';
 // --- io (image.load, image.save) ---
 import { imageLoad } from './imageLoad';
 import { imageSave } from './imageSave';
+import { graphInput, graphOutput } from './graphIO';
 // --- filters ---
 import { filterGaussianBlur } from './filterGaussianBlur';
 import { filterBoxBlur } from './filterBoxBlur';
@@ -47,6 +48,8 @@ export const allNodes: readonly AnyNodeDefinition[] = [
   // --- io list ---
   imageLoad,
   imageSave,
+  graphInput,
+  graphOutput,
   // --- filters list ---
   filterGaussianBlur,
   filterBoxBlur,

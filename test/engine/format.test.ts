@@ -15,7 +15,7 @@ const reg = toyRegistry();
 /** A canonical document exercising every optional part: description, placeholders, extras everywhere. */
 const CANONICAL_FULL = `{
   "format": "pixel-loom.graph",
-  "version": 2,
+  "version": 3,
   "name": "Everything",
   "description": "all optional parts",
   "nodes": [
@@ -172,7 +172,7 @@ const CANONICAL_FULL = `{
 
 const CANONICAL_MIN = `{
   "format": "pixel-loom.graph",
-  "version": 2,
+  "version": 3,
   "name": "",
   "nodes": [],
   "edges": []
@@ -301,7 +301,7 @@ describe('round trips', () => {
 describe('migrations', () => {
   it('the shipped migration list is a contiguous chain ending at FORMAT_VERSION', () => {
     expect(migrationChainProblems(MIGRATIONS)).toEqual([]);
-    expect(FORMAT_VERSION).toBe(2);
+    expect(FORMAT_VERSION).toBe(3);
   });
 
   it('1 → 2: a version-1 file loads with every node active; an old unknown "mode" key is kept as legacyMode', () => {
@@ -314,7 +314,7 @@ describe('migrations', () => {
     expect(g.getNode('blur')!.extra).toEqual({ legacyMode: 'bypass' });
     expect(g.getNode('score')!.extra).toEqual({ legacyMode: 1, legacyMode2: { any: 'data' } });
     const doc = graphToDocument(g);
-    expect(doc.version).toBe(2);
+    expect(doc.version).toBe(3);
     expect(doc.nodes[1]).toEqual({ id: 'blur', type: 'toy.blur', params: { sigma: 1 }, position: { x: 1, y: 0 }, legacyMode: 'bypass' });
     // the input document is not changed
     expect((v1.nodes as Record<string, unknown>[])[1]!.mode).toBe('bypass');
@@ -337,7 +337,7 @@ describe('migrations', () => {
   });
 
   it('a version-1 file nested absurdly deep is refused by path while migrating, not a stack overflow', () => {
-    const text = CANONICAL_MIN.replace('"version": 2', '"version": 1').replace('"edges": []', `"edges": [],\n  "deep": ${'['.repeat(100_000)}${']'.repeat(100_000)}`);
+    const text = CANONICAL_MIN.replace('"version": 3', '"version": 1').replace('"edges": []', `"edges": [],\n  "deep": ${'['.repeat(100_000)}${']'.repeat(100_000)}`);
     const issues = issuesOf(text);
     expect(issues).toHaveLength(1);
     expect(issues[0]!.path).toBe(`deep${'[0]'.repeat(64)}`);
@@ -413,8 +413,8 @@ describe('migrations', () => {
   });
 
   it('refuses a newer version with a message that says to update', () => {
-    expect(() => migrateDocument({ version: 3 })).toThrow('this file is format version 3; this pixel-loom reads up to version 2 — update pixel-loom');
-    expectIssue({ ...baseDoc(), version: 3 }, 'version', 'this file is format version 3; this pixel-loom reads up to version 2 — update pixel-loom');
+    expect(() => migrateDocument({ version: 4 })).toThrow('this file is format version 4; this pixel-loom reads up to version 3 — update pixel-loom');
+    expectIssue({ ...baseDoc(), version: 4 }, 'version', 'this file is format version 4; this pixel-loom reads up to version 3 — update pixel-loom');
   });
 
   it('refuses a version no migration reaches, and a missing or non-integer version', () => {

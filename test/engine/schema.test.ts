@@ -54,17 +54,21 @@ function valid(root: S, s: S, v: unknown): boolean {
       if (Object.prototype.hasOwnProperty.call(props, k)) {
         if (!valid(root, props[k] as S, v[k])) return false;
       } else if (s.additionalProperties === false) return false;
+      else if (isObj(s.additionalProperties) && !valid(root, s.additionalProperties, v[k])) return false;
       if (isObj(s.propertyNames) && !valid(root, s.propertyNames, k)) return false;
     }
   }
   if (isObj(s.not) && valid(root, s.not, v)) return false;
   if (Array.isArray(s.allOf) && !s.allOf.every((x: S) => valid(root, x, v))) return false;
-  if (isObj(s.if) && valid(root, s.if, v) && isObj(s.then) && !valid(root, s.then, v)) return false;
+  if (isObj(s.if)) {
+    const branch = valid(root, s.if, v) ? s.then : s.else;
+    if (isObj(branch) && !valid(root, branch, v)) return false;
+  }
   return true;
 }
 
 function doc(nodes: object[]): S {
-  return { format: 'pixel-loom.graph', version: 2, name: 'x', nodes, edges: [] };
+  return { format: 'pixel-loom.graph', version: 3, name: 'x', nodes, edges: [] };
 }
 
 describe('graph JSON Schema', () => {
@@ -88,6 +92,7 @@ describe('graph JSON Schema', () => {
       },
     });
     expect((node.allOf as S[]).map((x) => ((x.if as S).properties as { type: { const: string } }).type.const)).toEqual([
+      'component',
       'image.save',
       'toy.blur',
       'toy.kernel',
@@ -99,8 +104,8 @@ describe('graph JSON Schema', () => {
     ]);
   });
 
-  it('leaves out allOf for an empty catalogue', () => {
-    expect(((graphJsonSchema(new NodeRegistry([])).$defs as S).node as S).allOf).toBeUndefined();
+  it('an empty catalogue has only the component instance rule', () => {
+    expect((((graphJsonSchema(new NodeRegistry([])).$defs as S).node as S).allOf as S[]).length).toBe(1);
   });
 
   it('agrees with the validator on valid and invalid params', () => {
@@ -131,7 +136,13 @@ describe('graph JSON Schema', () => {
 
   it('checks the document shape', () => {
     expect(valid(schema, schema, { ...doc([]), version: 1 })).toBe(false);
-    expect(valid(schema, schema, { ...doc([]), version: 3 })).toBe(false);
+    expect(valid(schema, schema, { ...doc([]), version: 4 })).toBe(false);
+    const inner = { nodes: [{ id: 'i', type: 'graph.input', params: { name: 'image' } }], edges: [], params: [{ name: 's', node: 'i', param: 'name' }] };
+    expect(valid(schema, schema, { ...doc([{ id: 'a', type: 'component', component: 'c' }]), components: { c: inner } })).toBe(true);
+    expect(valid(schema, schema, doc([{ id: 'a', type: 'component' }]))).toBe(false);
+    expect(valid(schema, schema, doc([{ id: 'a', type: 'toy.mask', component: 'c' }]))).toBe(false);
+    expect(valid(schema, schema, { ...doc([]), components: { c: { ...inner, params: [{ name: 's', node: 'i' }] } } })).toBe(false);
+    expect(valid(schema, schema, { ...doc([]), components: { 'a/b': inner } })).toBe(false);
     expect(valid(schema, schema, doc([{ id: 'a', type: 'toy.mask', mode: 'bypass' }]))).toBe(true);
     expect(valid(schema, schema, doc([{ id: 'a', type: 'toy.mask', mode: 'mute' }]))).toBe(true);
     expect(valid(schema, schema, doc([{ id: 'a', type: 'toy.mask', mode: 'off' }]))).toBe(false);
