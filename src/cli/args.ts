@@ -53,7 +53,7 @@ export interface EvalOptions {
 export type Command =
   | { kind: 'help' }
   | { kind: 'version' }
-  | { kind: 'nodes'; json: boolean }
+  | { kind: 'nodes'; json: boolean; graph?: string }
   | ({ kind: 'run'; graph: string; out: string; sets: SetOption[]; threads: number } & EvalOptions)
   | ({
       kind: 'batch';
@@ -79,6 +79,8 @@ Usage:
                    [--jobs N] [--backend …] [--queue redis://host:port[/db]] [--fail-fast]
   pixel-loom worker --queue redis://host:port[/db] [--jobs N] [--backend …]
   pixel-loom nodes [--json]        list the node catalogue
+  pixel-loom nodes <graph.json> [--json]
+                                   list the components of a graph: ports, promoted params
   pixel-loom --help | --version
 
 Options of run (and batch):
@@ -239,8 +241,8 @@ function translate(e: CommanderError, argv: readonly string[]): UsageError {
     case 'commander.excessArguments': {
       const cmd = argv[0];
       const extra = argv.slice(1).filter((a) => !a.startsWith('-'));
-      const what = JSON.stringify(extra[cmd === 'nodes' ? 0 : 1] ?? extra.at(-1) ?? '');
-      return new UsageError(cmd === 'nodes' ? `nodes: unexpected argument ${what}` : `unexpected argument ${what} (one graph file per ${cmd})`);
+      const what = JSON.stringify(extra[1] ?? extra.at(-1) ?? '');
+      return new UsageError(cmd === 'nodes' ? `nodes: unexpected argument ${what} (one graph file at most)` : `unexpected argument ${what} (one graph file per ${cmd})`);
     }
     default:
       return new UsageError(e.message.replace(/^error:\s*/, ''));
@@ -263,9 +265,10 @@ export function parseArgs(argv: readonly string[]): Command {
 
   program
     .command('nodes')
+    .argument('[graph]')
     .option('--json')
-    .action((o: { json?: boolean }) => {
-      result = { kind: 'nodes', json: !!o.json };
+    .action((graph: string | undefined, o: { json?: boolean }) => {
+      result = { kind: 'nodes', json: !!o.json, ...(graph !== undefined ? { graph } : {}) };
     });
 
   withEvalOptions(program.command('run').argument('[graph]'))

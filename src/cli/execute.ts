@@ -9,6 +9,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { UpstreamFailure, type Engine, type EngineEvent } from '../engine/evaluate';
 import { GraphError } from '../engine/errors';
 import { parseGraph } from '../engine/format';
+import { COMPONENT_TYPE } from '../engine/components';
+import { flatOrigin, flattenGraph } from '../engine/flatten';
 import type { Graph } from '../engine/graph';
 import type { NodeRegistry } from '../engine/registry';
 import { checkParam } from '../engine/params';
@@ -33,7 +35,7 @@ function errCode(e: unknown): string | undefined {
  * --set overrides applied and its output files planned (two sinks writing one file are
  * refused). Every problem is a UsageError naming the file.
  */
-export async function loadGraphFile(file: string, sets: readonly SetOption[], registry: NodeRegistry): Promise<{ graph: Graph; text: string; graphPath: string }> {
+export async function loadGraphFile(file: string, sets: readonly SetOption[], registry: NodeRegistry): Promise<{ graph: Graph; outer: Graph; text: string; graphPath: string }> {
   const graphPath = path.resolve(file);
   let text: string;
   try {
@@ -56,9 +58,9 @@ export async function loadGraphFile(file: string, sets: readonly SetOption[], re
     if (e instanceof GraphError) throw new UsageError(`${file}: ${oneLine(e.message)}`);
     throw e;
   }
-  applySets(graph, sets);
-  planFiles(graph, graph.sinks());
-  return { graph, text, graphPath };
+  const flat = applySets(graph, sets);
+  planFiles(flat, flat.sinks());
+  return { graph: flat, outer: graph, text, graphPath };
 }
 
 /** Creates the output folder `out` (as given) when missing and checks it is writable; returns its absolute path. */
@@ -94,35 +96,91 @@ export function parseSetValue(spec: ParamSpec | undefined, text: string): unknow
 }
 
 /**
- * The schema of param `param` of node `node` (a --set or --sweep target); throws UsageError
- * starting with `where` when there is no such node or param.
+ * Where a --set / --sweep / --input target lives: a node of the graph itself (an instance's
+ * promoted params too: `s1.sigma`), or, for a path such as `s1/blur`, a node inside an
+ * instance (that instance only) — looked up in the flattened graph.
+ */
+function targetGraph(graph: Graph, node: string): Graph {
+  if (graph.getNode(node) || !node.includes('/')) return graph;
+  return flattenGraph(graph).graph;
+}
+
+/** The nodes to suggest in a "no node" message: the graph's, and the paths inside its instances. */
+function nodeList(graph: Graph): string {
+  const flat = flattenGraph(graph);
+  const ids = [...graph.nodeIds(), ...flat.graph.nodeIds().filter((id) => !graph.getNode(id))];
+  return ids.join(', ');
+}
+
+/**
+ * The schema of param `param` of node `node` (a --set or --sweep target; a path names a
+ * node inside an instance); throws UsageError starting with `where` when there is no such
+ * node or param.
  */
 export function paramSpecOf(graph: Graph, node: string, param: string, where: string): ParamSpec {
-  const n = graph.getNode(node);
-  if (!n) throw new UsageError(`${where}: no node "${node}" in the graph (nodes: ${graph.nodeIds().join(', ')})`);
-  const def = graph.definitionOf(node);
+  const g = targetGraph(graph, node);
+  const n = g.getNode(node);
+  if (!n) throw new UsageError(`${where}: no node "${node}" in the graph (nodes: ${nodeList(graph)})`);
+  const def = g.definitionOf(node);
   if (!def) throw new UsageError(`${where}: node "${node}" has the unknown type ${n.type}`);
   const specs = def.params as Record<string, ParamSpec>;
   if (!Object.prototype.hasOwnProperty.call(specs, param)) {
-    throw new UsageError(`${where}: node "${node}" (${def.type}) has no param ${param} (params: ${Object.keys(specs).join(', ') || 'none'})`);
+    const what = def.type === COMPONENT_TYPE ? `component instance, promoted params` : 'params';
+    throw new UsageError(`${where}: node "${node}" (${def.type}) has no param ${param} (${what}: ${Object.keys(specs).join(', ') || 'none'})`);
   }
   return specs[param]!;
 }
 
-/** Applies --set overrides; throws UsageError naming the node, the param and the bound. */
-export function applySets(graph: Graph, sets: readonly SetOption[]): void {
-  for (const s of sets) {
+/** A param value to set on a node of the graph or, by path, inside an instance. */
+export interface Override {
+  readonly node: string;
+  readonly param: string;
+  readonly value: unknown;
+  /** The option it came from, for messages (`--set s1/blur.sigma=3`). */
+  readonly where: string;
+}
+
+/** The overrides of --set options (values parsed for their params' kinds). */
+export function setOverrides(graph: Graph, sets: readonly SetOption[]): Override[] {
+  return sets.map((s) => {
     const where = `--set ${s.raw}`;
-    const spec = paramSpecOf(graph, s.node, s.param, where);
-    const value = parseSetValue(spec, s.value);
-    const reason = checkParam(spec, value);
-    if (reason) throw new UsageError(`${where}: node "${s.node}" param ${s.param}: ${reason}`);
+    return { node: s.node, param: s.param, value: parseSetValue(paramSpecOf(graph, s.node, s.param, where), s.value), where };
+  });
+}
+
+/**
+ * Applies overrides and returns the graph to evaluate: those on the graph's own nodes are
+ * set first (an instance's promoted params), then instances are expanded (flatten.ts) and
+ * those naming paths inside them are set on the expanded nodes. Throws UsageError naming
+ * the node, the param and the bound.
+ */
+export function applyOverrides(graph: Graph, overrides: readonly Override[]): Graph {
+  const set = (g: Graph, o: Override): void => {
+    const spec = paramSpecOf(g, o.node, o.param, o.where);
+    const reason = checkParam(spec, o.value);
+    if (reason) throw new UsageError(`${o.where}: node "${o.node}" param ${o.param}: ${reason}`);
     try {
-      graph.setParam(s.node, s.param, value);
+      g.setParam(o.node, o.param, o.value);
     } catch (e) {
-      throw new UsageError(`${where}: ${e instanceof Error ? e.message : String(e)}`);
+      throw new UsageError(`${o.where}: ${e instanceof Error ? e.message : String(e)}`);
     }
+  };
+  const inner = overrides.filter((o) => !graph.getNode(o.node) && o.node.includes('/'));
+  for (const o of overrides) if (!inner.includes(o)) set(graph, o);
+  let flat: Graph;
+  try {
+    flat = flattenGraph(graph).graph;
+  } catch (e) {
+    if (e instanceof GraphError) throw new UsageError(`components: ${oneLine(e.message)}`);
+    throw e;
   }
+  for (const o of inner) set(flat, o);
+  return flat;
+}
+
+/** Applies --set overrides; returns the graph to evaluate (instances expanded, see applyOverrides). */
+export function applySets(graph: Graph, sets: readonly SetOption[]): Graph {
+  return applyOverrides(graph, setOverrides(graph, sets));
 }
 
 /** A file-name-safe version of a node id or port name. */
@@ -150,18 +208,24 @@ export function planFiles(graph: Graph, sinks: readonly string[]): PlannedFile[]
     owner.set(p.file.toLowerCase(), p.node);
     planned.push(p);
   };
+  const flat = flatOrigin(graph);
   for (const id of sinks) {
     const node = graph.getNode(id)!;
     const def = graph.definitionOf(id);
     if (!def) continue;
+    // A node inside instance s1 (path s1/blur) writes under <out>/s1/.
+    const slash = id.lastIndexOf('/');
+    const inInstance = slash > 0 && flat?.isInstance(id.slice(0, slash)) === true;
+    const dir = inInstance ? `${id.slice(0, slash).split('/').map(safePart).join('/')}/` : '';
+    const base = inInstance ? id.slice(slash + 1) : id;
     if (node.type === 'image.save') {
       const name = String(graph.effectiveParams(id).name);
-      add({ node: id, port: 'image', file: saveFileName(name), kind: 'png' });
+      add({ node: id, port: 'image', file: dir + saveFileName(name), kind: 'png' });
       continue;
     }
     for (const [port, spec] of Object.entries(def.outputs)) {
-      if (spec.type === 'image' || spec.type === 'mask') add({ node: id, port, file: `${safePart(id)}.${safePart(port)}.png`, kind: 'png' });
-      else if (spec.type === 'latent') add({ node: id, port, file: `${safePart(id)}.${safePart(port)}.npy`, kind: 'npy' });
+      if (spec.type === 'image' || spec.type === 'mask') add({ node: id, port, file: `${dir}${safePart(base)}.${safePart(port)}.png`, kind: 'png' });
+      else if (spec.type === 'latent') add({ node: id, port, file: `${dir}${safePart(base)}.${safePart(port)}.npy`, kind: 'npy' });
     }
   }
   return planned;
@@ -178,6 +242,7 @@ async function writeImage(outDir: string, file: string, t: tf.Tensor, npy: boole
   // A view of the tensor's memory on wasm (no 4-byte-per-sample copy); encodePng reads it
   // before anything else can allocate a tensor.
   const parts = encodePngParts(hostValues(t), w, h, c, { bitDepth, deflate: zlibDeflate });
+  if (file.includes('/')) await mkdir(path.dirname(path.join(outDir, file)), { recursive: true });
   const fh = await open(path.join(outDir, file), 'w');
   try {
     await fh.writev(parts);
@@ -299,6 +364,7 @@ export async function evaluateAndWrite(
             if (plan.kind === 'png') setOut(id, port, await writeImage(outDir, plan.file, v, opts.npy));
             else {
               const data = Float32Array.from((await v.data()) as Float32Array);
+              if (plan.file.includes('/')) await mkdir(path.dirname(path.join(outDir, plan.file)), { recursive: true });
               await writeFile(path.join(outDir, plan.file), encodeNpy(data, v.shape));
               setOut(id, port, { file: plan.file, shape: [...v.shape] });
             }

@@ -70,6 +70,10 @@ export async function main(argv: readonly string[], io: CliIO = defaultIO): Prom
         io.stdout(`pixel-loom ${await packageVersion()}`);
         return 0;
       case 'nodes':
+        if (cmd.graph !== undefined) {
+          const { listComponents } = await import('./components');
+          return await listComponents(cmd.graph, cmd.json, io);
+        }
         listNodes(cmd.json, io);
         return 0;
       case 'run': {

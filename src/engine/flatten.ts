@@ -37,6 +37,14 @@ export interface FlatGraph {
   instanceOutputs(path: string): readonly string[];
 }
 
+/** Flat graph → how it was made, for callers that get only the flat graph (file planning). */
+const origins = new WeakMap<Graph, FlatGraph>();
+
+/** The FlatGraph a flat graph came from (undefined for a graph flattenGraph did not make). */
+export function flatOrigin(g: Graph): FlatGraph | undefined {
+  return origins.get(g);
+}
+
 /** One graph being expanded: the top level, or a definition inside an instance. */
 interface Level {
   readonly graph: Graph;
@@ -150,7 +158,7 @@ export function flattenGraph(g: Graph): FlatGraph {
   expand(top, new Map(), false, []);
   connect(top);
   for (const [k, v] of Object.entries(g.extras)) flat.setExtra(k, v);
-  return {
+  const result: FlatGraph = {
     graph: flat,
     resolve(path, port) {
       const slash = path.lastIndexOf('/');
@@ -165,6 +173,8 @@ export function flattenGraph(g: Graph): FlatGraph {
       return level ? boundaryNodes(level.graph, GRAPH_OUTPUT_TYPE).map((o) => boundaryName(level.graph, o)) : [];
     },
   };
+  origins.set(flat, result);
+  return result;
 }
 
 /** Inner node id → the params an instance's promoted values set on it. */

@@ -136,7 +136,8 @@ describe('parseArgs: batch and worker', () => {
     expect(() => parseArgs(['batch', 'g.json', '--out', 'o', '--jobs', 'many'])).toThrow('--jobs many: expected a whole number of worker threads from 1 to 256');
     expect(() => parseArgs(['batch', 'g.json', '--out', 'o', '--queue', 'http://h'])).toThrow('--queue http://h: expected a redis:// or rediss:// URL');
     expect(() => parseArgs(['batch', 'g.json', 'h.json', '--out', 'o'])).toThrow('unexpected argument "h.json" (one graph file per batch)');
-    expect(() => parseArgs(['nodes', 'x'])).toThrow('nodes: unexpected argument "x"');
+    expect(parseArgs(['nodes', 'x.graph.json'])).toEqual({ kind: 'nodes', json: false, graph: 'x.graph.json' });
+    expect(() => parseArgs(['nodes', 'x', 'y'])).toThrow('nodes: unexpected argument "y" (one graph file at most)');
   });
 });
 

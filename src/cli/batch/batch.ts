@@ -44,8 +44,9 @@ interface Planned {
 }
 
 async function plan(cmd: BatchCommand): Promise<Planned> {
-  const { graph, text: graphText, graphPath } = await loadGraphFile(cmd.graph, cmd.sets, createRegistry());
-  const sweeps = planSweeps(graph, cmd.sweeps);
+  const { graph, outer, text: graphText, graphPath } = await loadGraphFile(cmd.graph, cmd.sets, createRegistry());
+  // Sweeps may name an instance's promoted param (s1.sigma) or a path inside it (s1/blur.sigma).
+  const sweeps = planSweeps(outer, cmd.sweeps);
   const stem = path.basename(graphPath).replace(/\.graph\.json$|\.json$/i, '');
   const { items, unpaired } = await resolveInputs(graph, cmd.inputs, process.cwd(), stem);
   const jobs = planJobs(items, sweeps);

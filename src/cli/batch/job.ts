@@ -21,7 +21,7 @@ import { parseGraph } from '../../engine/format';
 import type { Host } from '../../engine/types';
 import { createRegistry } from '../../nodes';
 import { UsageError, type EvalOptions, type SetOption } from '../args';
-import { applySets, checkSources, evaluateAndWrite, oneLine } from '../execute';
+import { applyOverrides, setOverrides, checkSources, evaluateAndWrite, oneLine } from '../execute';
 import { createNodeHost, type NodeHost } from '../host';
 import { initNodeBackend } from '../tfNode';
 import { initKernels } from '../../kernels';
@@ -133,13 +133,15 @@ export async function runJob(task: JobTask, signal?: AbortSignal): Promise<JobRe
   try {
     const { engine, backend, host: hostRef } = await threadContext(task.options);
     const registry = createRegistry();
-    const graph = parseGraph(task.graphText, registry);
-    applySets(graph, task.sets);
-    for (const [node, file] of Object.entries(task.files)) graph.setParam(node, 'source', file);
-    for (const [key, value] of task.sweep) {
-      const dot = key.lastIndexOf('.');
-      graph.setParam(key.slice(0, dot), key.slice(dot + 1), value);
-    }
+    const outer = parseGraph(task.graphText, registry);
+    const graph = applyOverrides(outer, [
+      ...setOverrides(outer, task.sets),
+      ...Object.entries(task.files).map(([node, file]) => ({ node, param: 'source', value: file, where: `--input ${node}` })),
+      ...task.sweep.map(([key, value]) => {
+        const dot = key.lastIndexOf('.');
+        return { node: key.slice(0, dot), param: key.slice(dot + 1), value, where: `--sweep ${key}` };
+      }),
+    ]);
     const inputDirs = [...new Set(Object.values(task.files).map((f) => path.dirname(f)))];
     const host = createNodeHost({ baseDir: path.dirname(task.graphPath), maxImageSide: task.options.maxSize, allowRead: [...task.options.allowRead, ...inputDirs], maxFileBytes: task.options.maxFileBytes });
     hostRef.current = host;
