@@ -220,6 +220,42 @@ function flatTargets(flat: FlatGraph, targets: readonly Target[]): Target[] {
   return out;
 }
 
+/** How an instance's status follows the statuses of the nodes inside it (events and results alike). */
+function instanceStatus(inner: readonly NodeStatus[]): NodeStatus {
+  if (inner.includes('error')) return 'error';
+  if (inner.includes('running')) return 'running';
+  // Some done, some waiting: the instance is under way.
+  if (inner.includes('queued')) return inner.some((x) => x === 'ok' || x === 'cached') ? 'running' : 'queued';
+  if (inner.length && inner.every((x) => x === 'muted')) return 'muted';
+  if (inner.every((x) => x === 'idle')) return 'idle';
+  if (inner.every((x) => x === 'cached' || x === 'muted' || x === 'bypassed' || x === 'idle')) return 'cached';
+  return 'ok';
+}
+
+/**
+ * The run's events with each instance's status added: whenever a node inside an instance
+ * changes status, every instance around it reports the status its inner nodes add up to.
+ */
+function instanceEvents(flat: FlatGraph, onEvent: (e: EngineEvent) => void): (e: EngineEvent) => void {
+  const owners = new Map<string, string[]>();
+  for (const inst of flat.instances()) for (const p of flat.inside(inst)) owners.set(p, [...(owners.get(p) ?? []), inst]);
+  const seen = new Map<string, NodeStatus>();
+  const last = new Map<string, NodeStatus>();
+  return (e) => {
+    onEvent(e);
+    if (e.type !== 'status') return;
+    seen.set(e.node, e.status);
+    for (const inst of owners.get(e.node) ?? []) {
+      const sts = flat.inside(inst).filter((p) => seen.has(p)).map((p) => seen.get(p)!);
+      const st = instanceStatus(sts);
+      if (last.get(inst) === st) continue;
+      last.set(inst, st);
+      const failed = st === 'error' ? e.error : undefined;
+      onEvent({ type: 'status', node: inst, status: st, ...(failed ? { error: failed } : {}) });
+    }
+  };
+}
+
 /**
  * A flat graph's result seen from the graph with instances: an instance's outputs are the
  * flat outputs they stand for; its status is `error` when a node inside failed (its error
@@ -237,7 +273,7 @@ function instanceView(base: EvaluationResult, flat: FlatGraph): EvaluationResult
     const failed = inner.find((p) => errors.has(p));
     if (failed !== undefined) errors.set(path, errors.get(failed)!);
     const sts = inner.map((p) => status.get(p)!);
-    status.set(path, failed !== undefined ? 'error' : sts.every((x) => x === 'muted') ? 'muted' : sts.every((x) => x === 'cached' || x === 'muted' || x === 'bypassed') ? 'cached' : 'ok');
+    status.set(path, instanceStatus(sts));
     timings.set(path, inner.reduce((a, p) => a + (timings.get(p) ?? 0), 0));
     const mutedBy = inner.map((p) => muted.get(p)).find((m) => m !== undefined);
     if (mutedBy !== undefined && sts.every((x) => x === 'muted')) muted.set(path, mutedBy);
@@ -331,7 +367,10 @@ export class Engine {
       // Component instances run as their expanded nodes (flatten.ts); targets and results
       // may name instances and paths into them (`s1`, `s1/blur`).
       const flat = flattenGraph(graph);
-      if (flat.graph !== graph) return instanceView(await this.evaluateFlat(flat.graph, flatTargets(flat, targets), opts), flat);
+      if (flat.graph !== graph) {
+        const onEvent = opts.onEvent ? instanceEvents(flat, opts.onEvent) : undefined;
+        return instanceView(await this.evaluateFlat(flat.graph, flatTargets(flat, targets), { ...opts, ...(onEvent ? { onEvent } : {}) }), flat);
+      }
     }
     return this.evaluateFlat(graph, targets, opts);
   }

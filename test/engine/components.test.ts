@@ -208,6 +208,20 @@ describe('components in the engine', () => {
     expect(tf.memory().numTensors).toBe(baseline);
   });
 
+  it('status events: each instance follows the nodes inside it, ending as its result says', async () => {
+    const engine = new Engine({ registry, host });
+    const seen: string[] = [];
+    const r = await engine.evaluate(parseGraph(designDoc(), registry), ['s2'], { onEvent: (e) => e.type === 'status' && e.node === 's1' && seen.push(e.status) });
+    expect(seen).toEqual(['queued', 'running', 'ok']);
+    expect(r.status.get('s1')).toBe('ok');
+    r.release();
+    const again: string[] = [];
+    const r2 = await engine.evaluate(parseGraph(designDoc(), registry), ['s2'], { onEvent: (e) => e.type === 'status' && e.node === 's2' && again.push(e.status) });
+    expect(again.at(-1)).toBe('cached');
+    r2.release();
+    engine.dispose();
+  });
+
   it('errors name the path; the instance shows the inner error; the rest still evaluates', async () => {
     const doc = designDoc();
     const soften = (doc.components as Doc).soften as Doc;
