@@ -26,12 +26,14 @@ import { Presets as VuePresets, VuePlugin, type VueArea2D } from 'rete-vue-plugi
 import type { ContextMenuExtra } from 'rete-context-menu-plugin';
 import type { MinimapExtra } from 'rete-minimap-plugin';
 import { markRaw, type App, type Component } from 'vue';
-import { GraphFileError } from '../../engine/errors';
+import { GraphError, GraphFileError } from '../../engine/errors';
 import { graphToDocument, parseGraph, type GraphDocument } from '../../engine/format';
+import { COMPONENT_TYPE } from '../../engine/components';
+import { makeComponent, ungroupInstance } from '../../engine/componentOps';
 import { Graph, formatPortRef } from '../../engine/graph';
 import { hasOwn } from '../../engine/params';
 import type { NodeRegistry, NodeCatalogEntry } from '../../engine/registry';
-import type { NodeMode, PortRef, Position } from '../../engine/types';
+import type { NodeMode, ParamSpec, PortRef, Position } from '../../engine/types';
 import { ModeAction, ParamAction, toggleModes } from './modes';
 import { REROUTE_KEY, Reroutes, parseReroute } from './reroute';
 import { RerouteExtensions } from 'rete-connection-reroute-plugin';
@@ -292,19 +294,43 @@ export class EditorCore {
    */
   async load(doc: unknown, opts: { fit?: boolean } = {}): Promise<void> {
     const graph = parseGraph(doc, this.registry);
+    await this.mount(graph);
+    this.refreshMinimap();
+    this.history.clear();
+    this.rev++;
+    const vp = (graph.extras.ui as { viewport?: { x?: unknown; y?: unknown; zoom?: unknown } } | undefined)?.viewport;
+    if (!opts.fit && vp && typeof vp.x === 'number' && typeof vp.y === 'number' && typeof vp.zoom === 'number' && vp.zoom > 0) {
+      await this.area.area.zoom(vp.zoom, 0, 0);
+      await this.area.area.translate(vp.x, vp.y);
+    } else {
+      await this.zoomFit();
+    }
+    this.cb.changed(true);
+    this.cb.selectionChanged([]);
+  }
+
+  /**
+   * Builds the Rete view of `graph` (which becomes the current graph), replacing the old view.
+   * `keepHistory`: the old view is taken down node by node (Rete's clear() would clear the
+   * undo history too), for edits that are themselves undoable.
+   */
+  private async mount(graph: Graph, opts: { keepHistory?: boolean } = {}): Promise<void> {
     this.mirroring++;
     // the views of the whole graph are rendered in one update when it is in
     const release = this.portal.hold();
     try {
       this.offGraph();
-      await this.editor.clear();
+      if (opts.keepHistory) {
+        for (const c of this.editor.getConnections()) await this.editor.removeConnection(c.id);
+        for (const n of this.editor.getNodes()) await this.editor.removeNode(n.id);
+      } else await this.editor.clear();
       this.comments.clear();
       this.graph = graph;
       this.offGraph = graph.on((e) => onGraphEvent(this, e));
       const ports = placeholderPorts(graph);
       for (const id of graph.nodeIds()) {
         const gn = graph.getNode(id)!;
-        const n = new EditorNode(id, gn.type, this.entries.get(gn.type), { ...gn.params }, { ...gn.extra }, ports.get(id));
+        const n = new EditorNode(id, gn.type, this.entryFor(id), { ...gn.params }, { ...gn.extra }, ports.get(id));
         n.mode = gn.mode;
         await this.editor.addNode(n);
       }
@@ -320,18 +346,95 @@ export class EditorCore {
       release();
       this.mirroring--;
     }
-    this.refreshMinimap();
-    this.history.clear();
-    this.rev++;
-    const vp = (graph.extras.ui as { viewport?: { x?: unknown; y?: unknown; zoom?: unknown } } | undefined)?.viewport;
-    if (!opts.fit && vp && typeof vp.x === 'number' && typeof vp.y === 'number' && typeof vp.zoom === 'number' && vp.zoom > 0) {
-      await this.area.area.zoom(vp.zoom, 0, 0);
-      await this.area.area.translate(vp.x, vp.y);
-    } else {
-      await this.zoomFit();
+  }
+
+  /**
+   * The catalogue entry a node is drawn from: its type's, or for a component instance the
+   * ports and promoted params of its definition (DESIGN.md §2b).
+   */
+  entryFor(id: string): NodeCatalogEntry | undefined {
+    const gn = this.graph.getNode(id);
+    if (!gn) return undefined;
+    if (gn.type !== COMPONENT_TYPE) return this.entries.get(gn.type);
+    const def = this.graph.definitionOf(id);
+    if (!def) return undefined;
+    return {
+      type: COMPONENT_TYPE,
+      title: def.title,
+      category: def.category,
+      description: def.description,
+      version: def.version,
+      inputs: structuredClone({ ...def.inputs }),
+      outputs: structuredClone({ ...def.outputs }),
+      params: structuredClone({ ...def.params }) as Record<string, ParamSpec>,
+    };
+  }
+
+  /**
+   * Replaces the whole graph by an edit of a copy of it (make component, ungroup) as one
+   * undoable step: the view is rebuilt from the result; undo and redo rebuild it from the
+   * documents before and after. The selection becomes `select`.
+   */
+  async replaceGraph(edit: (copy: Graph) => readonly string[]): Promise<readonly string[] | null> {
+    const before = this.document();
+    const copy = parseGraph(graphToDocument(this.graph), this.registry);
+    let select: readonly string[];
+    try {
+      select = edit(copy);
+    } catch (e) {
+      if (e instanceof GraphError) {
+        this.cb.notice(e.message, 'error');
+        return null;
+      }
+      throw e;
     }
-    this.cb.changed(true);
-    this.cb.selectionChanged([]);
+    copy.setExtra('ui', before.ui);
+    const after = graphToDocument(copy);
+    const show = async (doc: GraphDocument, ids: readonly string[]): Promise<void> => {
+      await this.quietly(() => this.mount(parseGraph(doc, this.registry), { keepHistory: true }));
+      this.refreshMinimap();
+      this.rev++;
+      this.cb.changed(true);
+      await this.selectOnly(ids.filter((id) => this.editor.getNode(id)));
+    };
+    await show(after, select);
+    const selectedBefore = this.selectedIds();
+    this.history.separate();
+    this.history.add({ undo: () => show(before, selectedBefore), redo: () => show(after, select) });
+    this.history.separate();
+    return select;
+  }
+
+  /** Runs `fn` with the history not recording (a rebuilt view is not an edit of its own). */
+  private async quietly(fn: () => Promise<void>): Promise<void> {
+    const h = (this.history as unknown as { history: { active: boolean } }).history;
+    const was = h.active;
+    h.active = true;
+    try {
+      await fn();
+    } finally {
+      h.active = was;
+    }
+  }
+
+  /** Make component (Ctrl+G): the selected nodes become one instance of a new component. */
+  async makeComponent(ids: readonly string[] = this.selectedIds()): Promise<string | null> {
+    if (ids.length === 0) {
+      this.cb.notice('select the nodes to make a component of', 'info');
+      return null;
+    }
+    const made = await this.replaceGraph((g) => [makeComponent(g, ids, { name: 'Component' })]);
+    return made?.[0] ?? null;
+  }
+
+  /** Ungroup: the selected instances' nodes are put back in their place. */
+  async ungroup(ids: readonly string[] = this.selectedIds()): Promise<readonly string[] | null> {
+    const instances = ids.filter((id) => this.graph.getNode(id)?.type === COMPONENT_TYPE);
+    if (instances.length === 0) {
+      this.cb.notice('select a component instance to ungroup', 'info');
+      return null;
+    }
+    return this.replaceGraph((g) => instances.flatMap((id) => ungroupInstance(g, id)));
   }
 
   // ---- editing commands ------------------------------------------------------------------

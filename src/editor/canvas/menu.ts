@@ -66,6 +66,10 @@ export function menuItems(core: EditorCore, ctx: unknown): { searchBar?: boolean
       { label: modes.every((m) => m === 'mute') ? 'Unmute (Ctrl+M)' : 'Mute (Ctrl+M)', key: 'mute', handler: () => core.toggleMode('mute', selected) },
       { label: 'Duplicate', key: 'duplicate', handler: () => void core.selectOnly(selected).then(() => core.duplicate()) },
       { label: 'Copy', key: 'copy', handler: () => void writeClipboard(core.copy(selected) ?? '') },
+      { label: selected.length > 1 ? `Make component of ${selected.length} nodes (Ctrl+G)` : 'Make component (Ctrl+G)', key: 'make-component', handler: () => void core.makeComponent(selected) },
+      ...(selected.some((id) => core.graph.getNode(id)?.type === 'component')
+        ? [{ label: 'Ungroup (Ctrl+Shift+G)', key: 'ungroup', handler: () => void core.ungroup(selected) }]
+        : []),
       { label: 'Frame with comment', key: 'frame', handler: () => void core.selectOnly(selected).then(() => core.addComment('Frame')) },
       { label: selected.length > 1 ? `Delete ${selected.length} nodes` : 'Delete', key: 'delete', handler: () => void core.removeNodes(selected) },
     );

@@ -16,6 +16,8 @@ export type ShortcutAction =
   | 'zoomFit'
   | 'arrange'
   | 'frame'
+  | 'makeComponent'
+  | 'ungroup'
   | 'comment'
   | 'help'
   | 'errors'
@@ -45,7 +47,9 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { action: 'selectAll', keys: ['Ctrl+A'], description: 'Select all nodes' },
   { action: 'zoomFit', keys: ['F', 'Home'], description: 'Zoom to fit (the selection, or everything); over the preview: full window (Esc leaves)' },
   { action: 'arrange', keys: ['L'], description: 'Arrange the graph automatically' },
-  { action: 'frame', keys: ['Ctrl+G'], description: 'Frame the selection with a comment' },
+  { action: 'makeComponent', keys: ['Ctrl+G'], description: 'Make a component of the selected nodes (wires into and out of them become its inputs and outputs)' },
+  { action: 'ungroup', keys: ['Ctrl+Shift+G'], description: 'Ungroup the selected component instances (their nodes come back)' },
+  { action: 'frame', keys: ['Ctrl+Alt+G'], description: 'Frame the selection with a comment' },
   { action: 'comment', keys: ['C'], description: 'Add a comment at the pointer' },
   { action: 'errors', keys: ['E'], description: 'Show or hide the errors panel' },
   { action: 'export', keys: ['Ctrl+S'], description: 'Export the graph as .graph.json' },

@@ -62,6 +62,12 @@ export function createInput(s: EditorSession, engine: EngineSession, io: ImportE
       case 'duplicate':
         if (!ro) await c.duplicate();
         break;
+      case 'makeComponent':
+        if (!ro) await c.makeComponent();
+        break;
+      case 'ungroup':
+        if (!ro) await c.ungroup();
+        break;
       case 'bypass':
       case 'mute':
         if (!ro) c.toggleMode(action);
