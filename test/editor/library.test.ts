@@ -142,7 +142,7 @@ describe('templates', () => {
       ['{"format":"other","version":1,"nodes":[]}', /"format" is "other", expected "pixel-loom\.graph"/],
       ['{"version":1,"nodes":[]}', /"format" is missing/],
       ['{"format":"pixel-loom.graph","version":"1","nodes":[]}', /"version" is "1", expected a whole number from 1/],
-      ['{"format":"pixel-loom.graph","version":99,"nodes":[]}', /newer pixel-loom \(format version 99; this editor reads up to 2\)/],
+      ['{"format":"pixel-loom.graph","version":99,"nodes":[]}', /newer pixel-loom \(format version 99; this editor reads up to 3\)/],
       ['{"format":"pixel-loom.graph","version":1,"name":"X","nodes":{}}', /"nodes" is missing or not a list/],
     ];
     for (const [text, re] of cases) {

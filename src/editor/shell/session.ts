@@ -201,7 +201,7 @@ export class EditorSession {
   previewFor(id: string): Selection | null {
     const c = this.core.value;
     const n = c?.graph.getNode(id);
-    const entry = n ? c?.entryFor(id) : undefined;
+    const entry = n ? (c?.entryFor?.(id) ?? c?.entry(n.type)) : undefined;
     if (!n || !entry) return null;
     const outs = Object.entries(entry.outputs);
     const image = outs.find(([, s]) => s.type === 'image' || s.type === 'mask');

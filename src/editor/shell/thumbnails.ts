@@ -66,7 +66,7 @@ export function createThumbnails(s: EditorSession, hooks: { saved(): boolean; st
     const c = s.core.value;
     const typeOf = (node: string, port: string): string | undefined => {
       const n = c?.graph.getNode(node);
-      return n ? c?.entryFor(node)?.outputs[port]?.type : undefined;
+      return n ? (c?.entryFor?.(node) ?? c?.entry(n.type))?.outputs[port]?.type : undefined;
     };
     const src = s.current.id === null || !c ? null : thumbnailSource(s.run, c.graph, s.state.selection, typeOf);
     if (!src) return;
