@@ -38,16 +38,21 @@ export class NodeRegistry {
   /** Serializable catalogue (no functions), sorted by category then title. */
   catalog(): NodeCatalogEntry[] {
     return this.list()
-      .map((d) => ({
-        type: d.type,
-        title: d.title,
-        category: d.category,
-        description: d.description,
-        version: d.version,
-        inputs: structuredClone({ ...d.inputs }),
-        outputs: structuredClone({ ...d.outputs }),
-        params: structuredClone({ ...d.params }) as Record<string, ParamSpec>,
-      }))
+      .map(catalogEntry)
       .sort((a, b) => a.category.localeCompare(b.category) || a.title.localeCompare(b.title));
   }
+}
+
+/** A definition as plain catalogue data (no functions). */
+export function catalogEntry(d: AnyNodeDefinition): NodeCatalogEntry {
+  return {
+    type: d.type,
+    title: d.title,
+    category: d.category,
+    description: d.description,
+    version: d.version,
+    inputs: structuredClone({ ...d.inputs }),
+    outputs: structuredClone({ ...d.outputs }),
+    params: structuredClone({ ...d.params }) as Record<string, ParamSpec>,
+  };
 }

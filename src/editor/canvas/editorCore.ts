@@ -32,8 +32,8 @@ import { COMPONENT_TYPE } from '../../engine/components';
 import { makeComponent, ungroupInstance } from '../../engine/componentOps';
 import { Graph, formatPortRef } from '../../engine/graph';
 import { hasOwn } from '../../engine/params';
-import type { NodeRegistry, NodeCatalogEntry } from '../../engine/registry';
-import type { NodeMode, ParamSpec, PortRef, Position } from '../../engine/types';
+import { catalogEntry, type NodeRegistry, type NodeCatalogEntry } from '../../engine/registry';
+import type { NodeMode, PortRef, Position } from '../../engine/types';
 import { ModeAction, ParamAction, toggleModes } from './modes';
 import { REROUTE_KEY, Reroutes, parseReroute } from './reroute';
 import { RerouteExtensions } from 'rete-connection-reroute-plugin';
@@ -357,17 +357,7 @@ export class EditorCore {
     if (!gn) return undefined;
     if (gn.type !== COMPONENT_TYPE) return this.entries.get(gn.type);
     const def = this.graph.definitionOf(id);
-    if (!def) return undefined;
-    return {
-      type: COMPONENT_TYPE,
-      title: def.title,
-      category: def.category,
-      description: def.description,
-      version: def.version,
-      inputs: structuredClone({ ...def.inputs }),
-      outputs: structuredClone({ ...def.outputs }),
-      params: structuredClone({ ...def.params }) as Record<string, ParamSpec>,
-    };
+    return def ? catalogEntry(def) : undefined;
   }
 
   /**
