@@ -67,7 +67,7 @@ type W = { __pixelLoom: StorageHooks };
 function smallDoc(name: string): Doc {
   return {
     format: 'pixel-loom.graph',
-    version: 2,
+    version: 3,
     name,
     nodes: [
       { id: 'load1', type: 'image.load', params: { source: '/assets/camera.png' }, position: { x: 0, y: 0 } },

@@ -109,8 +109,10 @@ describe('2. odd strings never stop evaluation', () => {
           n('load', 'image.load', { source: '/assets/camera.png' }, 0, 420),
           n('paint', 'mask.paint', {}, 600, 420),
           n('gan', 'gan.sample', { model: 'custom', count: 1 }, 900, 420),
+          n('gin', 'graph.input', { name: 'level', kind: 'number', default: 1 }, 0, 840),
+          n('gout', 'graph.output', { name: 'result' }, 600, 840),
         ],
-        [e('gen', 'image', 'blur', 'image'), e('gen', 'image', 'mse', 'a'), e('blur', 'image', 'mse', 'b'), e('blur', 'image', 'save', 'image')],
+        [e('gen', 'image', 'blur', 'image'), e('gen', 'image', 'mse', 'a'), e('blur', 'image', 'mse', 'b'), e('blur', 'image', 'save', 'image'), e('blur', 'image', 'gout', 'value')],
       ),
     );
     await waitIdle(page);
@@ -118,7 +120,7 @@ describe('2. odd strings never stop evaluation', () => {
       const h = (window as unknown as { __pixelLoom: { catalog: { type: string; params: Record<string, { kind: string }> }[] } }).__pixelLoom;
       return h.catalog.flatMap((c) => Object.entries(c.params).filter(([, p]) => p.kind === 'string').map(([name]) => `${c.type}.${name}`));
     });
-    const fieldOf: Record<string, string> = { 'image.save.name': 'save', 'image.load.source': 'load', 'mask.paint.strokes': 'paint', 'gan.sample.modelUrl': 'gan', 'vae.encode.modelUrl': '', 'vae.decode.modelUrl': '' };
+    const fieldOf: Record<string, string> = { 'image.save.name': 'save', 'image.load.source': 'load', 'mask.paint.strokes': 'paint', 'gan.sample.modelUrl': 'gan', 'vae.encode.modelUrl': '', 'vae.decode.modelUrl': '', 'graph.input.name': 'gin', 'graph.output.name': 'gout' };
     for (const p of stringParams) expect(Object.keys(fieldOf), `a string param this test does not cover: ${p}`).toContain(p);
 
     let sigma = 1;
