@@ -89,6 +89,12 @@ export class EngineClient {
   private catalogList: NodeCatalogEntry[] = [];
   /** The run id of the latest evaluate request. */
   latestRun = 0;
+  /**
+   * The instance whose inside the canvas shows, as a node-path prefix (`s1/`, `s1/inner/`;
+   * '' at the top, DESIGN.md §2b). Node ids given to and reported by this client are
+   * relative to it: the worker evaluates the whole graph and reports paths.
+   */
+  private scope = '';
 
   constructor(opts: { backend?: BackendPreference; port?: WorkerPort; firstRunId?: number; kernelThreads?: number } = {}) {
     this.port = opts.port ?? takeWorker();
@@ -157,7 +163,7 @@ export class EngineClient {
       type: 'evaluate',
       runId,
       graph: doc,
-      targets: targets.map((t) => (t.port === undefined ? { node: t.node } : { node: t.node, port: t.port })),
+      targets: targets.map((t) => (t.port === undefined ? { node: this.scope + t.node } : { node: this.scope + t.node, port: t.port })),
       thumbSize: opts.thumbSize ?? DEFAULT_THUMB_SIZE,
       ...(opts.baseUrl !== undefined ? { baseUrl: opts.baseUrl } : {}),
       ...(opts.resend ? { resend: true } : {}),
@@ -192,7 +198,7 @@ export class EngineClient {
       this.post({
         type: 'getOutput',
         requestId,
-        node,
+        node: this.scope + node,
         port,
         ...(opts.key !== undefined ? { key: opts.key } : {}),
         ...(opts.maxPixels !== undefined ? { maxPixels: opts.maxPixels } : {}),
@@ -214,6 +220,20 @@ export class EngineClient {
   /** Switches the backend; the worker answers with a `backend` message (see on()). */
   setBackend(pref: BackendPreference): void {
     this.post({ type: 'setBackend', backend: pref });
+  }
+
+  /** Shows the inside of instance path `prefix` ('' for the top level); see `scope`. */
+  setScope(prefix: string): void {
+    this.scope = prefix;
+  }
+
+  /** `m` with its node relative to the scope; null for a node outside it (its bitmap closed). */
+  private scoped(m: FromWorker): FromWorker | null {
+    if (!this.scope || !('node' in m) || typeof m.node !== 'string' || m.type === 'output') return m;
+    const rest = m.node.startsWith(this.scope) ? m.node.slice(this.scope.length) : '';
+    if (rest && !rest.includes('/')) return { ...m, node: rest };
+    if (m.type === 'preview') m.thumbnail.close?.();
+    return null;
   }
 
   /** Subscribes to every worker message; returns the unsubscribe function. */
@@ -263,9 +283,11 @@ export class EngineClient {
         else p.resolve(m.id);
       }
     }
+    const seen = this.scoped(m);
+    if (!seen) return;
     for (const l of [...this.listeners]) {
       try {
-        l(m);
+        l(seen);
       } catch (err) {
         queueMicrotask(() => {
           throw err;

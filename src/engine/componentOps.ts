@@ -195,3 +195,87 @@ export function containsProblem(g: Graph, host: string, component: string): stri
   const chain = usesChain(g.components, component, host);
   return chain ? `component "${host}" would contain itself: ${[host, ...chain].join(' → ')}` : null;
 }
+
+/** A socket name no graph.input (or graph.output) of `g` has yet: `input`, `input2`, … */
+export function freeBoundaryName(g: Graph, type: typeof GRAPH_INPUT_TYPE | typeof GRAPH_OUTPUT_TYPE): string {
+  const taken = new Set(boundaryNodes(g, type).map((id) => boundaryName(g, id)));
+  return freeId((x) => taken.has(x), type === GRAPH_INPUT_TYPE ? 'input' : 'output');
+}
+
+/**
+ * Make unique: instance `id` of `g` gets a copy of its definition of its own (named
+ * "… (copy)"); the other instances keep the shared one. Returns the new component's id.
+ */
+export function makeUnique(g: Graph, id: string): string {
+  const n = g.getNode(id);
+  if (!n || n.type !== COMPONENT_TYPE || n.component === undefined) throw new GraphError(`make unique: "${id}" is not a component instance`);
+  const def = g.components.get(n.component);
+  if (!def) throw new GraphError(`make unique: node "${id}": unknown component "${n.component}"`);
+  const copyId = freeId((c) => g.components.has(c), `${def.id}_copy`);
+  const inner = new Graph(g.registry, { components: g.components });
+  for (const nid of def.graph.nodeIds()) {
+    const m = def.graph.getNode(nid)!;
+    inner.addNode({ ...m, params: { ...m.params }, allowUnknownType: true, deferParamChecks: true });
+  }
+  for (const e of def.graph.edges) inner.connect(e.from, e.to, e.extra);
+  g.components.set({ ...def, id: copyId, name: `${def.name} (copy)`, graph: inner, params: [...def.params] });
+  const edges = g.edges.filter((e) => e.from.node === id || e.to.node === id);
+  const order = g.nodeIds();
+  g.removeNode(id);
+  g.addNode({ ...n, component: copyId, allowUnknownType: true, deferParamChecks: true });
+  for (const e of edges) g.connect(e.from, e.to, e.extra);
+  keepOrder(g, order);
+  return copyId;
+}
+
+/** Puts `g`'s nodes back in `order` (a re-added node would otherwise move to the end). */
+function keepOrder(g: Graph, order: readonly string[]): void {
+  const now = g.nodeIds();
+  if (now.every((x, i) => x === order[i])) return;
+  g.reorder(order);
+}
+
+/**
+ * Promotes param `param` of node `node` of definition `component`: every instance shows it
+ * under `name` (default: the param's name, made unique). Returns the name.
+ */
+export function promoteParam(g: Graph, component: string, node: string, param: string, name?: string): string {
+  const def = g.components.get(component);
+  if (!def) throw new GraphError(`promote: unknown component "${component}"`);
+  const spec = def.graph.definitionOf(node)?.params;
+  if (!spec || !Object.prototype.hasOwnProperty.call(spec, param)) throw new GraphError(`promote: node "${node}" of component "${component}" has no param "${param}"`);
+  if (def.params.some((p) => p.node === node && p.param === param)) throw new GraphError(`promote: ${node}.${param} is promoted already (as "${def.params.find((p) => p.node === node && p.param === param)!.name}")`);
+  const taken = new Set(def.params.map((p) => p.name));
+  const chosen = name ?? freeId((x) => taken.has(x), param);
+  if (taken.has(chosen)) throw new GraphError(`promote: component "${component}" has a promoted param "${chosen}" already`);
+  g.components.set({ ...def, params: [...def.params, { name: chosen, node, param }] });
+  return chosen;
+}
+
+/**
+ * Edits the promoted params of `component`: `list` is the new list by current name (rename
+ * with `name`, order by position, leave one out to stop promoting it). Instances keep their
+ * values under the new names; a value of a param no longer promoted is dropped.
+ */
+export function editPromoted(g: Graph, component: string, list: readonly { readonly from: string; readonly name: string }[]): void {
+  const def = g.components.get(component);
+  if (!def) throw new GraphError(`promoted params: unknown component "${component}"`);
+  const byName = new Map(def.params.map((p) => [p.name, p]));
+  const names = new Set<string>();
+  const params = list.map(({ from, name }) => {
+    const p = byName.get(from);
+    if (!p) throw new GraphError(`promoted params: component "${component}" has no promoted param "${from}"`);
+    const clean = name.trim();
+    if (!clean) throw new GraphError(`promoted params: "${from}" needs a name`);
+    if (names.has(clean)) throw new GraphError(`promoted params: two promoted params named "${clean}"`);
+    names.add(clean);
+    return { ...p, name: clean };
+  });
+  const renamed = new Map(list.map(({ from, name }) => [from, name.trim()]));
+  const graphs = [g, ...g.components.ids().map((c) => g.components.get(c)!.graph)];
+  const instances = graphs.flatMap((graph) => graph.nodeIds().filter((id) => graph.getNode(id)!.component === component).map((id) => ({ graph, id, values: Object.entries(graph.getNode(id)!.params) })));
+  // values off under the old names, the new list, values back under the new names
+  for (const { graph, id, values } of instances) for (const [k] of values) graph.setParam(id, k, undefined);
+  g.components.set({ ...def, params });
+  for (const { graph, id, values } of instances) for (const [k, v] of values) if (renamed.has(k)) graph.setParam(id, renamed.get(k)!, v);
+}

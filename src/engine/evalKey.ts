@@ -17,6 +17,8 @@ interface KeyNode {
   readonly params?: Readonly<Record<string, unknown>>;
   /** `bypass` / `mute` (format version 2); part of the key, so descendants change too. */
   readonly mode?: string;
+  /** A component instance's definition id (format version 3). */
+  readonly component?: string;
 }
 interface KeyEdge {
   readonly from: { readonly node: string; readonly port: string };
@@ -25,12 +27,14 @@ interface KeyEdge {
 export interface KeyDocument {
   readonly nodes: readonly KeyNode[];
   readonly edges: readonly KeyEdge[];
+  /** Component definitions (format version 3): an instance's key follows every one of them. */
+  readonly components?: unknown;
 }
 
 /**
  * The evaluation key of every node of `doc`. Nodes on a cycle (never in a valid graph) and
  * nodes fed by an edge from a missing node still get a key, marked so that it never equals
- * the key of a valid node.
+ * the key of a valid node. An instance's key also covers the file's component definitions.
  */
 export function evaluationKeys(doc: KeyDocument): Map<string, string> {
   const byId = new Map<string, KeyNode>();
@@ -42,6 +46,9 @@ export function evaluationKeys(doc: KeyDocument): Map<string, string> {
     list.push([e.to.port, e.from.node, e.from.port]);
   }
   const keys = new Map<string, string>();
+  // An edit inside a definition changes what its instances compute (nested ones included).
+  let defsHash: string | undefined;
+  const defs = (): string => (defsHash ??= hashValue(doc.components ?? {}));
   const visiting = new Set<string>();
   const keyOf = (id: string): string => {
     const known = keys.get(id);
@@ -52,7 +59,10 @@ export function evaluationKeys(doc: KeyDocument): Map<string, string> {
     visiting.add(id);
     const wired = (inputs.get(id) ?? []).map(([port, from, fromPort]) => [port, keyOf(from), fromPort]).sort((a, b) => (a[0]! < b[0]! ? -1 : a[0]! > b[0]! ? 1 : 0));
     visiting.delete(id);
-    const key = hashValue(node.mode ? { t: node.type, p: node.params ?? {}, i: wired, m: node.mode } : { t: node.type, p: node.params ?? {}, i: wired });
+    const base: Record<string, unknown> = { t: node.type, p: node.params ?? {}, i: wired };
+    if (node.mode) base.m = node.mode;
+    if (node.component !== undefined) base.c = [node.component, defs()];
+    const key = hashValue(base);
     keys.set(id, key);
     return key;
   };

@@ -207,11 +207,11 @@ function flatTargets(flat: FlatGraph, targets: readonly Target[]): Target[] {
     const ports = port !== undefined ? [port] : flat.isInstance(id) ? flat.instanceOutputs(id) : ['value'];
     let found = flat.isInstance(id);
     for (const p of ports) {
-      const ref = flat.resolve(id, p);
-      if (ref) {
-        out.push(ref);
-        found = true;
-      }
+      // an inner graph.output (no output of its own) stands for what is wired into it
+      const own = flat.resolve(id, p);
+      if (own) found = true;
+      const ref = own && !flat.graph.getNode(own.node) ? flat.resolveInput(id, 'value') : own;
+      if (ref) out.push(ref);
     }
     // An instance's inner sinks (its image.save nodes) run when the instance is a target.
     if (port === undefined) for (const inner of flat.inside(id)) if (sinks.has(inner)) out.push(inner);

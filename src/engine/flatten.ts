@@ -27,6 +27,8 @@ export interface FlatGraph {
    * unconnected graph.output, a bypassed node with no input to pass).
    */
   resolve(path: string, port: string): PortRef | null;
+  /** The flat output that feeds input `port` of node `path` (e.g. an inner graph.output's wire); null when unwired. */
+  resolveInput(path: string, port: string): PortRef | null;
   /** The flat node paths inside instance `path` (every depth), in graph order; [] for other nodes. */
   inside(path: string): readonly string[];
   /** True when `path` is a component instance (at any depth). */
@@ -65,6 +67,10 @@ export function flattenGraph(g: Graph): FlatGraph {
     return {
       graph: g,
       resolve: (path, port) => (g.getNode(path) ? { node: path, port } : null),
+      resolveInput: (path, port) => {
+        const e = g.edgeInto(path, port);
+        return e ? { ...e.from } : null;
+      },
       inside: () => [],
       isInstance: () => false,
       instances: () => [],
@@ -164,6 +170,12 @@ export function flattenGraph(g: Graph): FlatGraph {
       const slash = path.lastIndexOf('/');
       const level = slash < 0 ? top : levels.get(path.slice(0, slash));
       return level ? resolveIn(level, slash < 0 ? path : path.slice(slash + 1), port) : null;
+    },
+    resolveInput(path, port) {
+      const slash = path.lastIndexOf('/');
+      const level = slash < 0 ? top : levels.get(path.slice(0, slash));
+      const e = level?.graph.edgeInto(slash < 0 ? path : path.slice(slash + 1), port);
+      return level && e ? resolveIn(level, e.from.node, e.from.port) : null;
     },
     inside: (path) => insideOf.get(path) ?? [],
     isInstance: (path) => levels.has(path),

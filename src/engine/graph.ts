@@ -502,6 +502,19 @@ export class Graph implements GraphReadModel {
     return Object.freeze(out);
   }
 
+  /**
+   * Puts the nodes in `order` (ids not listed keep their order after those listed). Node
+   * order is the file's and, in a definition, the order of the instance's ports.
+   */
+  reorder(order: readonly string[]): void {
+    const rank = new Map(order.map((id, i) => [id, i]));
+    const all = [...this.nodes.entries()].map(([id, n], i) => ({ id, n, r: rank.get(id) ?? order.length + i }));
+    all.sort((a, b) => a.r - b.r);
+    this.nodes.clear();
+    for (const { id, n } of all) this.nodes.set(id, n);
+    this.emit({ kind: 'metaChanged' });
+  }
+
   private replaceNode(n: GraphNode): void {
     this.nodes.set(n.id, Object.freeze(n));
   }

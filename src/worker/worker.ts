@@ -12,7 +12,7 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { Engine, type EvaluationResult } from '../engine/evaluate';
 import { GraphFileError, isCancelled } from '../engine/errors';
-import { evaluationKeys } from '../engine/evalKey';
+import { nodeAtPath, pathKeys } from '../engine/paths';
 import { parseGraph } from '../engine/format';
 import type { Graph } from '../engine/graph';
 import { hashBytes } from '../engine/signature';
@@ -58,7 +58,7 @@ let current: { runId: number; controller: AbortController } | null = null;
 /** Results of one batch of a run, with the evaluation keys of that run's document. */
 interface KeyedResult {
   readonly result: EvaluationResult;
-  readonly keys: ReadonlyMap<string, string>;
+  readonly keyOf: (node: string) => string;
 }
 /** The last finished run's results (one per batch), kept (pinned) for getOutput until the next run finishes. */
 let lastResults: KeyedResult[] = [];
@@ -173,23 +173,29 @@ async function evaluate(msg: Extract<ToWorker, { type: 'evaluate' }>): Promise<v
   if (msg.resend) sentThumbs.clear();
 
   let graph: Graph;
-  let keys: ReadonlyMap<string, string>;
+  let keyOf: (node: string) => string;
   try {
     // Bad param values are the node's own error (the engine reports them), never the run's.
     graph = parseGraph(msg.graph, registry, { deferParamChecks: true });
-    keys = evaluationKeys(msg.graph);
+    // Targets may be node paths into instances (the editor showing an instance's inside).
+    keyOf = pathKeys(graph, msg.graph);
   } catch (e) {
     const detail = e instanceof GraphFileError ? e.issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ') : message(e);
     finish({ cancelled: false, error: `the graph cannot be evaluated: ${detail}` });
     return;
   }
-  const keyOf = (node: string): string => keys.get(node) ?? '';
-  const targets = msg.targets.filter((t) => graph.getNode(t.node) !== undefined && !graph.isPlaceholder(t.node));
+  const targets = msg.targets.filter((t) => {
+    const at = nodeAtPath(graph, t.node);
+    return at !== null && !at.graph.isPlaceholder(at.id);
+  });
   for (const t of targets) post({ type: 'status', runId, node: t.node, key: keyOf(t.node), status: 'queued' });
   const results: KeyedResult[] = [];
   currentResults = results;
   let error: string | undefined;
   let doneTargets = 0;
+  // Targets that never report a status of their own (a graph.input inside an instance stands
+  // for the wire into it) are settled after their batch.
+  const settled = new Set<string>();
   try {
     for (let i = 0; i < targets.length && !controller.signal.aborted; i += BATCH) {
       const batch = targets.slice(i, i + BATCH);
@@ -199,6 +205,7 @@ async function evaluate(msg: Extract<ToWorker, { type: 'evaluate' }>): Promise<v
           signal: controller.signal,
           onEvent: (ev) => {
             if (ev.type === 'status') {
+              if (ev.status !== 'queued' && ev.status !== 'running') settled.add(ev.node);
               post({ type: 'status', runId, node: ev.node, key: keyOf(ev.node), status: ev.status, ...(ev.ms !== undefined ? { ms: ev.ms } : {}), ...(ev.error ? { error: ev.error.message } : {}), ...(ev.summary ? { summary: ev.summary } : {}) });
             } else if (ev.node !== undefined && !Number.isInteger(ev.done)) {
               post({ type: 'progress', runId, done: ev.done - Math.floor(ev.done), total: 1, node: ev.node, key: keyOf(ev.node) });
@@ -212,9 +219,10 @@ async function evaluate(msg: Extract<ToWorker, { type: 'evaluate' }>): Promise<v
         error = message(e);
         break;
       }
-      results.push({ result, keys });
+      results.push({ result, keyOf });
       doneTargets += batch.length;
-      await sendPreviews(graph, keys, batch, result, msg, controller.signal);
+      for (const t of batch) if (!settled.has(t.node)) post({ type: 'status', runId, node: t.node, key: keyOf(t.node), status: result.outputs(t.node) ? 'cached' : 'idle' });
+      await sendPreviews(graph, keyOf, batch, result, msg, controller.signal);
     }
   } finally {
     if (currentResults === results) currentResults = [];
@@ -234,7 +242,7 @@ async function evaluate(msg: Extract<ToWorker, { type: 'evaluate' }>): Promise<v
 /** Reports the outputs of `targets`: thumbnails of images and masks, number values, latent shapes. */
 async function sendPreviews(
   graph: Graph,
-  keys: ReadonlyMap<string, string>,
+  keyOf: (node: string) => string,
   targets: readonly { node: string; port?: string }[],
   result: EvaluationResult,
   msg: Extract<ToWorker, { type: 'evaluate' }>,
@@ -242,8 +250,9 @@ async function sendPreviews(
 ): Promise<void> {
   const { runId } = msg;
   for (const t of targets) {
-    const nodeKey = keys.get(t.node) ?? '';
-    const def = graph.definitionOf(t.node);
+    const nodeKey = keyOf(t.node);
+    const at = nodeAtPath(graph, t.node);
+    const def = at?.graph.definitionOf(at.id);
     if (!def) continue;
     const outs = result.outputs(t.node);
     if (!outs) continue;
@@ -289,7 +298,7 @@ async function getOutput(msg: Extract<ToWorker, { type: 'getOutput' }>): Promise
       const got = r.result.value(node, port);
       if (got === undefined) continue;
       // The node of that result may have been deleted and re-added, or changed, since.
-      if (msg.key !== undefined && r.keys.get(node) !== msg.key) {
+      if (msg.key !== undefined && r.keyOf(node) !== msg.key) {
         stale = true;
         continue;
       }
@@ -298,7 +307,7 @@ async function getOutput(msg: Extract<ToWorker, { type: 'getOutput' }>): Promise
     }
     if (v === undefined) {
       // Muted (itself or upstream), or bypassed with nothing to pass: say so, not "not yet".
-      const newest = [...currentResults, ...lastResults].reverse().find((r) => msg.key === undefined || r.keys.get(node) === msg.key)?.result;
+      const newest = [...currentResults, ...lastResults].reverse().find((r) => msg.key === undefined || r.keyOf(node) === msg.key)?.result;
       const muted = newest?.muted.get(node);
       if (muted !== undefined) throw new Error(muted === node ? `${node} is muted: nothing is evaluated (Ctrl+M to unmute)` : `${node} is not evaluated: it depends on the muted node ${muted}`);
       if (newest?.status.get(node) === 'bypassed') throw new Error(`${node} is bypassed and has no input of the type of output "${port}" to pass through`);

@@ -11,6 +11,7 @@ export interface DocNode {
   params?: Record<string, unknown>;
   position?: { x: number; y: number };
   mode?: string;
+  component?: string;
 }
 export interface DocEdge {
   from: { node: string; port: string };

@@ -151,4 +151,192 @@ describe('components in the editor', () => {
     await screenshot(page, 'components-02-promoted');
     expect(log.errors).toEqual([]);
   });
+
+  it('Enter shows the inside with a breadcrumb, each inner node previewing for the instance entered; an edit inside changes every instance; promote, rename, reorder; Make unique', async () => {
+    const two = {
+      format: 'pixel-loom.graph',
+      version: 3,
+      name: 'Two',
+      components: {
+        soft: {
+          name: 'Soften',
+          nodes: [
+            { id: 'in', type: 'graph.input', params: { name: 'image' }, position: { x: 0, y: 0 } },
+            { id: 'blur', type: 'filter.gaussianBlur', params: { sigma: 1 }, position: { x: 300, y: 0 } },
+            { id: 'sharp', type: 'filter.unsharpMask', params: { amount: 1 }, position: { x: 600, y: 0 } },
+            { id: 'out', type: 'graph.output', params: { name: 'image' }, position: { x: 900, y: 0 } },
+          ],
+          edges: [e('in', 'value', 'blur', 'image'), e('blur', 'image', 'sharp', 'image'), e('sharp', 'image', 'out', 'value')],
+          params: [{ name: 'sigma', node: 'blur', param: 'sigma' }],
+        },
+      },
+      nodes: [
+        chain.nodes[0],
+        { id: 's1', type: 'component', component: 'soft', params: { sigma: 1 }, position: { x: 320, y: 0 } },
+        { id: 's2', type: 'component', component: 'soft', params: { sigma: 3 }, position: { x: 320, y: 420 } },
+        { id: 'score', type: 'metric.psnr', params: {}, position: { x: 700, y: 200 } },
+      ],
+      edges: [e('src', 'image', 's1', 'image'), e('src', 'image', 's2', 'image'), e('s1', 'image', 'score', 'a'), e('s2', 'image', 'score', 'b')],
+    };
+    await load(page, two);
+    await waitIdle(page);
+    const psnr0 = await psnrShown(page);
+    const s1 = (await output(page, 's1', 'image')).samples;
+    const s2 = (await output(page, 's2', 'image')).samples;
+    expect(s1).not.toEqual(s2);
+
+    // Enter s1 (double-click its title): the breadcrumb, the inner nodes, previews for s1
+    const title = await page.locator(tid('node-s1')).boundingBox();
+    await page.mouse.dblclick(title!.x + 40, title!.y + 12);
+    await page.locator(tid('scope-bar')).waitFor({ timeout: 10_000 }).catch((err) => {
+      throw new Error(`${String(err)}\n${JSON.stringify(log)}`);
+    });
+    expect(await page.locator(tid('crumb-0')).textContent()).toBe('Two');
+    expect(await page.locator(tid('crumb-1')).textContent()).toBe('Soften (s1)');
+    await page.locator(tid('node-sharp')).waitFor({ state: 'visible', timeout: 10_000 });
+    expect(await page.locator(tid('node-s2')).count()).toBe(0);
+    await waitIdle(page);
+    await expect.poll(async () => page.locator(tid('status-sharp')).getAttribute('data-status'), { timeout: 20_000 }).toMatch(/^(ok|cached)$/);
+    expect((await output(page, 'sharp', 'image')).samples).toEqual(s1);
+    expect(Number(await page.locator(tid('thumb-blur')).getAttribute('data-revision'))).toBeGreaterThan(0);
+    // the file is still the whole graph
+    expect((await graph(page)).nodes.map((n) => n.id)).toEqual(['src', 's1', 's2', 'score']);
+    await screenshot(page, 'components-03-inside-s1');
+
+    // Esc leaves (s1 selected); Tab enters s2: the same inner node now shows s2's result
+    await page.locator(tid('canvas')).click({ position: { x: 5, y: 300 } });
+    await page.keyboard.press('Escape');
+    await expect.poll(async () => page.locator(tid('scope-bar')).count(), { timeout: 10_000 }).toBe(0);
+    await page.locator(tid('node-s2')).waitFor({ state: 'visible', timeout: 10_000 });
+    await clickTitle(page, 's2');
+    await page.keyboard.press('Tab');
+    await expect.poll(async () => page.locator(tid('crumb-1')).textContent(), { timeout: 10_000 }).toBe('Soften (s2)');
+    await waitIdle(page);
+    await expect.poll(async () => page.locator(tid('status-sharp')).getAttribute('data-status'), { timeout: 20_000 }).toMatch(/^(ok|cached)$/);
+    expect((await output(page, 'sharp', 'image')).samples).toEqual(s2);
+
+    // an edit inside changes every instance (the definition is shared)
+    const amount = page.locator(tid('param-sharp-amount'));
+    await amount.fill('2');
+    await amount.press('Enter');
+    await waitIdle(page);
+    const defNodes = () => graph(page).then((d) => (d.components as Record<string, { nodes: { id: string; params: Record<string, unknown> }[]; params: { name: string }[] }>).soft!);
+    await expect.poll(async () => (await defNodes()).nodes.find((n) => n.id === 'sharp')!.params, { timeout: 10_000 }).toEqual({ amount: 2 });
+
+    // promote the inner amount from the node's context menu; rename it; move it first
+    const sharpBox = await page.locator(tid('node-sharp')).boundingBox();
+    await page.mouse.click(sharpBox!.x + 60, sharpBox!.y + 12, { button: 'right' });
+    await page.locator(`${tid('context-menu-item')}:has-text("Promote “")`).first().waitFor({ timeout: 10_000 });
+    await page.locator(`${tid('context-menu-item')}:has-text("Amount"), ${tid('context-menu-item')}:has-text("amount")`).first().click();
+    await expect.poll(async () => (await defNodes()).params.map((p) => p.name), { timeout: 10_000 }).toEqual(['sigma', 'amount']);
+    const name1 = page.locator(tid('promoted-name-1'));
+    await name1.fill('strength');
+    await name1.press('Enter');
+    await expect.poll(async () => (await defNodes()).params.map((p) => p.name), { timeout: 10_000 }).toEqual(['sigma', 'strength']);
+    await page.locator(tid('promoted-up-1')).click();
+    await expect.poll(async () => (await defNodes()).params.map((p) => p.name), { timeout: 10_000 }).toEqual(['strength', 'sigma']);
+    await screenshot(page, 'components-04-promoted-inside');
+
+    // the breadcrumb leaves; both instances changed, and show the promoted param
+    await page.locator(tid('crumb-0')).click();
+    await expect.poll(async () => page.locator(tid('scope-bar')).count(), { timeout: 10_000 }).toBe(0);
+    await waitIdle(page);
+    const s1b = (await output(page, 's1', 'image')).samples;
+    const s2b = (await output(page, 's2', 'image')).samples;
+    expect(s1b).not.toEqual(s1);
+    expect(s2b).not.toEqual(s2);
+    await page.locator(tid('param-s1-strength')).waitFor({ state: 'visible', timeout: 10_000 });
+    expect(Number(await page.locator(tid('param-s1-strength')).inputValue())).toBe(2);
+
+    // undo walks back into the component: the order, then the name come back
+    await page.keyboard.press('Control+z');
+    await expect.poll(async () => page.locator(tid('crumb-1')).count(), { timeout: 10_000 }).toBe(1);
+    await page.keyboard.press('Control+z');
+    await expect.poll(async () => (await defNodes()).params.map((p) => p.name), { timeout: 10_000 }).toEqual(['sigma', 'strength']);
+    await page.keyboard.press('Control+Shift+z');
+    await expect.poll(async () => (await defNodes()).params.map((p) => p.name), { timeout: 10_000 }).toEqual(['strength', 'sigma']);
+    await page.keyboard.press('Escape');
+    await expect.poll(async () => page.locator(tid('scope-bar')).count(), { timeout: 10_000 }).toBe(0);
+
+    // Make unique: s2 gets a copy; an edit inside s2 leaves s1 as it was
+    const s2Box = await page.locator(tid('node-s2')).boundingBox();
+    await page.mouse.click(s2Box!.x + 60, s2Box!.y + 12, { button: 'right' });
+    await page.locator(`${tid('context-menu-item')}:has-text("Make unique")`).first().click();
+    await expect.poll(async () => (await graph(page)).nodes.find((n) => n.id === 's2')!.component, { timeout: 10_000 }).toBe('soft_copy');
+    expect(Object.keys((await graph(page)).components as object).sort()).toEqual(['soft', 'soft_copy']);
+    await waitIdle(page);
+    expect((await output(page, 's2', 'image')).samples).toEqual(s2b);
+    await clickTitle(page, 's2');
+    await page.keyboard.press('Tab');
+    await expect.poll(async () => page.locator(tid('crumb-1')).textContent(), { timeout: 10_000 }).toBe('Soften (copy) (s2)');
+    const amount2 = page.locator(tid('param-sharp-amount'));
+    await amount2.fill('0.5');
+    await amount2.press('Enter');
+    await page.keyboard.press('Escape');
+    await expect.poll(async () => page.locator(tid('scope-bar')).count(), { timeout: 10_000 }).toBe(0);
+    await waitIdle(page);
+    expect((await output(page, 's1', 'image')).samples).toEqual(s1b);
+    expect((await output(page, 's2', 'image')).samples).not.toEqual(s2b);
+    expect(await psnrShown(page)).not.toBe(psnr0);
+    expect(log.errors).toEqual([]);
+  });
+
+  it('nesting 3 deep: Ctrl+G three times, Enter each level, the innermost nodes preview the same bits; the breadcrumb leaves; the palette inserts another instance', async () => {
+    await load(page, chain);
+    await waitIdle(page);
+    const psnr = await psnrShown(page);
+    const sharp = (await output(page, 'sharp', 'image')).samples;
+    await clickTitle(page, 'blur');
+    await clickTitle(page, 'sharp', true);
+    await page.keyboard.press('Control+g');
+    for (let level = 2; level <= 3; level++) {
+      await expect.poll(async () => Object.keys(((await graph(page)).components as object) ?? {}).length, { timeout: 10_000 }).toBe(level - 1);
+      const inst = (await graph(page)).nodes.find((n) => n.type === 'component')!.id;
+      await page.locator(tid(`node-${inst}`)).waitFor({ state: 'visible', timeout: 10_000 });
+      await clickTitle(page, inst);
+      await page.keyboard.press('Control+g');
+    }
+    await expect.poll(async () => Object.keys(((await graph(page)).components as object) ?? {}).length, { timeout: 10_000 }).toBe(3);
+    await waitIdle(page);
+    expect(await psnrShown(page)).toBe(psnr);
+
+    // Enter three levels: at each, the one instance inside is selected and entered with Tab
+    let inst = (await graph(page)).nodes.find((n) => n.type === 'component')!.id;
+    for (let depth = 1; depth <= 3; depth++) {
+      await page.locator(tid(`node-${inst}`)).waitFor({ state: 'visible', timeout: 10_000 });
+      await clickTitle(page, inst);
+      await page.keyboard.press('Tab');
+      await expect.poll(async () => page.locator(`${tid('scope-bar')} [data-current]`).getAttribute('data-testid'), { timeout: 10_000 }).toBe(`crumb-${depth}`);
+      if (depth < 3) {
+        const ids = await page.evaluate(() => [...document.querySelectorAll('[data-node-type="component"]')].map((e) => e.getAttribute('data-testid')!.slice('node-'.length)));
+        expect(ids.length).toBe(1);
+        inst = ids[0]!;
+      }
+    }
+    expect(await page.locator(`${tid('scope-bar')} [data-testid^="crumb-"]`).count()).toBe(4);
+    await page.locator(tid('node-sharp')).waitFor({ state: 'visible', timeout: 10_000 });
+    await waitIdle(page);
+    await expect.poll(async () => page.locator(tid('status-sharp')).getAttribute('data-status'), { timeout: 20_000 }).toMatch(/^(ok|cached)$/);
+    expect((await output(page, 'sharp', 'image')).samples).toEqual(sharp);
+    await screenshot(page, 'components-05-nested-3');
+
+    // the breadcrumb's first item leaves to the top; undo walks back in one level
+    await page.locator(tid('crumb-0')).click();
+    await expect.poll(async () => page.locator(tid('scope-bar')).count(), { timeout: 10_000 }).toBe(0);
+    await page.keyboard.press('Control+z');
+    await expect.poll(async () => page.locator(`${tid('scope-bar')} [data-current]`).getAttribute('data-testid'), { timeout: 10_000 }).toBe('crumb-1');
+    await page.keyboard.press('Escape');
+    await expect.poll(async () => page.locator(tid('scope-bar')).count(), { timeout: 10_000 }).toBe(0);
+
+    // the palette lists the file's components under "In this graph"; a click adds an instance
+    const before = (await graph(page)).nodes.length;
+    const top = (await graph(page)).nodes.find((n) => n.type === 'component')!.component!;
+    const item = page.locator(tid(`palette-item-component:${top}`));
+    await item.waitFor({ state: 'visible', timeout: 10_000 });
+    await item.click();
+    await expect.poll(async () => (await graph(page)).nodes.length, { timeout: 10_000 }).toBe(before + 1);
+    const added = (await graph(page)).nodes.at(-1)!;
+    expect([added.type, added.component]).toEqual(['component', top]);
+    expect(log.errors).toEqual([]);
+  });
 });

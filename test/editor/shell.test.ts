@@ -36,14 +36,17 @@ function fakeCore(nodes: Record<string, string> = {}) {
     'metric.ssim': { ssim: { type: 'number' }, map: { type: 'image' } },
     'metric.psnr': { psnr: { type: 'number' } },
   };
+  const graph = {
+    name: 'My graph',
+    getNode: (id: string) => (nodes[id] ? { id, type: nodes[id], params: {}, position: { x: 0, y: 0 } } : undefined),
+    nodeIds: () => Object.keys(nodes),
+  };
   const core = {
     calls,
     readonly: false,
-    graph: {
-      name: 'My graph',
-      getNode: (id: string) => (nodes[id] ? { id, type: nodes[id], params: {}, position: { x: 0, y: 0 } } : undefined),
-      nodeIds: () => Object.keys(nodes),
-    },
+    graph,
+    root: graph,
+    components: { scopes: [], promoted: () => null, entries: () => [] },
     entry: (type: string) => (outputs[type] ? { outputs: outputs[type] } : undefined),
     setParam: (node: string, name: string, value: unknown) => {
       if (value === 'bad') throw new Error(`param "${name}" of ${node} is bad`);

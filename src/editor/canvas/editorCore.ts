@@ -28,13 +28,14 @@ import type { MinimapExtra } from 'rete-minimap-plugin';
 import { markRaw, type App, type Component } from 'vue';
 import { GraphError, GraphFileError } from '../../engine/errors';
 import { graphToDocument, parseGraph, type GraphDocument } from '../../engine/format';
-import { COMPONENT_TYPE } from '../../engine/components';
-import { makeComponent, ungroupInstance } from '../../engine/componentOps';
-import { Graph, formatPortRef } from '../../engine/graph';
+import { COMPONENT_TYPE, GRAPH_INPUT_TYPE, GRAPH_OUTPUT_TYPE } from '../../engine/components';
+import { Graph, formatPortRef, type GraphEvent } from '../../engine/graph';
 import { hasOwn } from '../../engine/params';
 import { catalogEntry, type NodeRegistry, type NodeCatalogEntry } from '../../engine/registry';
 import type { NodeMode, PortRef, Position } from '../../engine/types';
 import { ModeAction, ParamAction, toggleModes } from './modes';
+import { COMPONENT_PALETTE_PREFIX, ComponentsView } from './componentsView';
+import { freeBoundaryName } from '../../engine/componentOps';
 import { REROUTE_KEY, Reroutes, parseReroute } from './reroute';
 import { RerouteExtensions } from 'rete-connection-reroute-plugin';
 import { addComment, commitComments, editCommentText, restoreComments, storedComments } from './comments';
@@ -76,13 +77,20 @@ export interface CoreCallbacks {
   openSearch(client: { x: number; y: number }): void;
   /** A node or wire was clicked: show that output in the preview. */
   previewRequested(ref: { node: string; port: string }, compare: boolean): void;
+  /** The canvas now shows the inside of instance path `prefix` ('' for the top level). */
+  scopeChanged(prefix: string): void;
 }
 
 /** Default source of a new image.load node: a sample image the app serves. */
 export const DEFAULT_IMAGE_SOURCE = '/assets/camera.png';
 
 export class EditorCore {
+  /** The graph on the canvas: the document's graph, or the inside of the instance entered. */
   graph: Graph;
+  /** The document's (top-level) graph. */
+  root: Graph;
+  /** Make component, ungroup, promote, Enter / Leave (componentsView.ts). */
+  readonly components: ComponentsView = new ComponentsView(this);
   readonly editor = new NodeEditor<Schemes>();
   readonly area: AreaPlugin<Schemes, AreaExtra>;
   readonly history = new HistoryPlugin<Schemes>({ timing: 200 });
@@ -106,6 +114,8 @@ export class EditorCore {
   commentTimer: ReturnType<typeof setTimeout> | null = null;
   /** The wire being dragged was started from a socket (not pulled off an existing connection). */
   freshWire = false;
+  /** The last node picked (a second pick soon after is a double click; pipes.ts); a rebuilt view forgets it. */
+  lastPick: { id: string; at: number } | null = null;
   /** Wires dropped because they were refused: no search popup for them. */
   readonly quietDrops = new Set<SocketData>();
 
@@ -113,23 +123,24 @@ export class EditorCore {
     readonly container: HTMLElement,
     readonly registry: NodeRegistry,
     readonly catalog: readonly NodeCatalogEntry[],
-    components: CanvasComponents,
+    views: CanvasComponents,
     readonly cb: CoreCallbacks,
   ) {
     this.entries = new Map(catalog.map((e) => [e.type, e]));
     this.sizeOf = new ContainerSize(container);
     this.graph = new Graph(registry);
+    this.root = this.graph;
     this.area = new AreaPlugin<Schemes, AreaExtra>(container);
     this.comments = new CommentPlugin<Schemes, AreaExtra>({ edit: (c) => editCommentText(c) });
 
     // Everything the Vue plugin renders lives in one Vue app (portal.ts), not one app each.
-    this.portal = new PortalRoot(components.setupApp);
+    this.portal = new PortalRoot(views.setupApp);
     const render = new VuePlugin<Schemes, AreaExtra>({ setup: this.portal.setup as never });
     const classic = VuePresets.classic.setup<Schemes, VueArea2D<Schemes>>({
       socketPositionWatcher: new BatchedSocketPosition<Schemes, VueArea2D<Schemes>>() as never,
       customize: {
-        node: () => components.node,
-        connection: () => components.connection,
+        node: () => views.node,
+        connection: () => views.connection,
       },
     });
     // Sockets are drawn inside the node component (SocketRef), which only announces their
@@ -150,7 +161,7 @@ export class EditorCore {
       locked: () => this.readonly.enabled,
     });
     render.addPreset(VuePresets.contextMenu.setup({ delay: 200 }) as never);
-    render.addPreset(minimapPreset(components.minimap, 140) as never);
+    render.addPreset(minimapPreset(views.minimap, 140) as never);
 
     this.connection.addPreset(
       () =>
@@ -196,10 +207,24 @@ export class EditorCore {
     installPanZoom(this);
 
     installPipes(this);
-    this.offGraph = this.graph.on((e) => onGraphEvent(this, e));
+    this.offGraph = this.subscribe(this.graph);
   }
 
   // ---- state ---------------------------------------------------------------------------
+
+  /** Listens to the graph on the canvas, whichever it is (a load or Enter switches it). */
+  listen(fn: (e: GraphEvent) => void): () => void {
+    this.listeners.add(fn);
+    return () => void this.listeners.delete(fn);
+  }
+  private readonly listeners = new Set<(e: GraphEvent) => void>();
+
+  private subscribe(g: Graph): () => void {
+    return g.on((e) => {
+      onGraphEvent(this, e);
+      for (const l of [...this.listeners]) l(e);
+    });
+  }
 
   /** Increments on every change that can alter results. */
   get revision(): number {
@@ -221,12 +246,22 @@ export class EditorCore {
       .map((n) => n.id);
   }
 
-  /** The current graph as a document (with comments and the viewport under `ui`). */
+  /**
+   * The document (the top-level graph, with comments and the viewport under `ui`) — also
+   * while the inside of an instance is shown (then with the viewport left at the top).
+   */
   document(): GraphDocument {
-    const doc = graphToDocument(this.graph);
-    const t = this.area.area.transform;
+    const doc = graphToDocument(this.root);
+    const t = this.components.scopes[0]?.transform ?? this.area.area.transform;
     doc.ui = { ...(doc.ui ?? {}), viewport: { x: round2(t.x), y: round2(t.y), zoom: round2(t.k) } };
     return doc;
+  }
+
+  /** Renames the document's graph (an edit, saved like any other — also from inside a component). */
+  rename(name: string): void {
+    if (name === this.root.name) return;
+    this.root.name = name;
+    if (this.root !== this.graph) this.cb.changed(false);
   }
 
   /** The viewport in graph coordinates. */
@@ -294,7 +329,11 @@ export class EditorCore {
    */
   async load(doc: unknown, opts: { fit?: boolean } = {}): Promise<void> {
     const graph = parseGraph(doc, this.registry);
+    const entered = this.components.scopes.length > 0;
+    this.components.scopes.length = 0;
     await this.mount(graph);
+    this.root = graph;
+    if (entered) this.cb.scopeChanged('');
     this.refreshMinimap();
     this.history.clear();
     this.rev++;
@@ -314,24 +353,26 @@ export class EditorCore {
    * `keepHistory`: the old view is taken down node by node (Rete's clear() would clear the
    * undo history too), for edits that are themselves undoable.
    */
-  private async mount(graph: Graph, opts: { keepHistory?: boolean } = {}): Promise<void> {
+  async mount(graph: Graph, opts: { keepHistory?: boolean } = {}): Promise<void> {
     this.mirroring++;
     // the views of the whole graph are rendered in one update when it is in
     const release = this.portal.hold();
     try {
       this.offGraph();
+      this.lastPick = null;
       if (opts.keepHistory) {
         for (const c of this.editor.getConnections()) await this.editor.removeConnection(c.id);
         for (const n of this.editor.getNodes()) await this.editor.removeNode(n.id);
       } else await this.editor.clear();
       this.comments.clear();
       this.graph = graph;
-      this.offGraph = graph.on((e) => onGraphEvent(this, e));
+      this.offGraph = this.subscribe(graph);
       const ports = placeholderPorts(graph);
       for (const id of graph.nodeIds()) {
         const gn = graph.getNode(id)!;
         const n = new EditorNode(id, gn.type, this.entryFor(id), { ...gn.params }, { ...gn.extra }, ports.get(id));
         n.mode = gn.mode;
+        n.component = gn.component;
         await this.editor.addNode(n);
       }
       this.reroutes.clear();
@@ -360,77 +401,11 @@ export class EditorCore {
     return def ? catalogEntry(def) : undefined;
   }
 
-  /**
-   * Replaces the whole graph by an edit of a copy of it (make component, ungroup) as one
-   * undoable step: the view is rebuilt from the result; undo and redo rebuild it from the
-   * documents before and after. The selection becomes `select`.
-   */
-  async replaceGraph(edit: (copy: Graph) => readonly string[]): Promise<readonly string[] | null> {
-    const before = this.document();
-    const copy = parseGraph(graphToDocument(this.graph), this.registry);
-    let select: readonly string[];
-    try {
-      select = edit(copy);
-    } catch (e) {
-      if (e instanceof GraphError) {
-        this.cb.notice(e.message, 'error');
-        return null;
-      }
-      throw e;
-    }
-    copy.setExtra('ui', before.ui);
-    const after = graphToDocument(copy);
-    const show = async (doc: GraphDocument, ids: readonly string[]): Promise<void> => {
-      await this.quietly(() => this.mount(parseGraph(doc, this.registry), { keepHistory: true }));
-      this.refreshMinimap();
-      this.rev++;
-      this.cb.changed(true);
-      await this.selectOnly(ids.filter((id) => this.editor.getNode(id)));
-    };
-    await show(after, select);
-    const selectedBefore = this.selectedIds();
-    this.history.separate();
-    this.history.add({ undo: () => show(before, selectedBefore), redo: () => show(after, select) });
-    this.history.separate();
-    return select;
-  }
-
-  /** Runs `fn` with the history not recording (a rebuilt view is not an edit of its own). */
-  private async quietly(fn: () => Promise<void>): Promise<void> {
-    const h = (this.history as unknown as { history: { active: boolean } }).history;
-    const was = h.active;
-    h.active = true;
-    try {
-      await fn();
-    } finally {
-      h.active = was;
-    }
-  }
-
-  /** Make component (Ctrl+G): the selected nodes become one instance of a new component. */
-  async makeComponent(ids: readonly string[] = this.selectedIds()): Promise<string | null> {
-    if (ids.length === 0) {
-      this.cb.notice('select the nodes to make a component of', 'info');
-      return null;
-    }
-    const made = await this.replaceGraph((g) => [makeComponent(g, ids, { name: 'Component' })]);
-    return made?.[0] ?? null;
-  }
-
-  /** Ungroup: the selected instances' nodes are put back in their place. */
-  async ungroup(ids: readonly string[] = this.selectedIds()): Promise<readonly string[] | null> {
-    const instances = ids.filter((id) => this.graph.getNode(id)?.type === COMPONENT_TYPE);
-    if (instances.length === 0) {
-      this.cb.notice('select a component instance to ungroup', 'info');
-      return null;
-    }
-    return this.replaceGraph((g) => instances.flatMap((id) => ungroupInstance(g, id)));
-  }
-
   // ---- editing commands ------------------------------------------------------------------
 
   /** Adds a node of `type` with its top-left at `at` (default: centred in the view). Returns its id. */
   async addNode(type: string, at?: Position, params: Record<string, unknown> = {}): Promise<string | null> {
+    if (type.startsWith(COMPONENT_PALETTE_PREFIX)) return this.components.addInstance(type.slice(COMPONENT_PALETTE_PREFIX.length), at ?? freeSpotNearCenter(this));
     const entry = this.entries.get(type);
     if (!entry) {
       this.cb.notice(`unknown node type "${type}"`, 'error');
@@ -439,6 +414,8 @@ export class EditorCore {
     const id = idForType(type, (x) => this.graph.getNode(x) !== undefined);
     const p = { ...params };
     if (type === 'image.load' && !hasOwn(p, 'source')) p.source = DEFAULT_IMAGE_SOURCE;
+    // a second graph input or output gets a name of its own (two of one name would not load)
+    if ((type === GRAPH_INPUT_TYPE || type === GRAPH_OUTPUT_TYPE) && !hasOwn(p, 'name')) p.name = freeBoundaryName(this.graph, type);
     const pos = at ?? freeSpotNearCenter(this);
     return this.gesture(async () => {
       const n = new EditorNode(id, type, entry, p);
@@ -518,7 +495,16 @@ export class EditorCore {
 
   /** Applies a param without recording (history replay). */
   applyParam(id: string, name: string, value: unknown): void {
+    const gn = this.graph.getNode(id);
+    const before = gn && hasOwn(gn.params, name) ? gn.params[name] : undefined;
     this.graph.setParam(id, name, value);
+    // Inside a component: a value that makes the file invalid (a graph input renamed to the
+    // name of another, or away from a wire outside) is taken back.
+    const problem = this.components.problem();
+    if (problem) {
+      this.graph.setParam(id, name, before);
+      throw new GraphError(problem);
+    }
   }
 
   /**

@@ -66,16 +66,32 @@ export function menuItems(core: EditorCore, ctx: unknown): { searchBar?: boolean
       { label: modes.every((m) => m === 'mute') ? 'Unmute (Ctrl+M)' : 'Mute (Ctrl+M)', key: 'mute', handler: () => core.toggleMode('mute', selected) },
       { label: 'Duplicate', key: 'duplicate', handler: () => void core.selectOnly(selected).then(() => core.duplicate()) },
       { label: 'Copy', key: 'copy', handler: () => void writeClipboard(core.copy(selected) ?? '') },
-      { label: selected.length > 1 ? `Make component of ${selected.length} nodes (Ctrl+G)` : 'Make component (Ctrl+G)', key: 'make-component', handler: () => void core.makeComponent(selected) },
-      ...(selected.some((id) => core.graph.getNode(id)?.type === 'component')
-        ? [{ label: 'Ungroup (Ctrl+Shift+G)', key: 'ungroup', handler: () => void core.ungroup(selected) }]
+      { label: selected.length > 1 ? `Make component of ${selected.length} nodes (Ctrl+G)` : 'Make component (Ctrl+G)', key: 'make-component', handler: () => void core.components.makeComponent(selected) },
+      ...(ctx.type === 'component'
+        ? [
+            { label: 'Enter (Tab, double-click)', key: 'enter', handler: () => void core.components.enter(ctx.id) },
+            { label: 'Make unique (a copy of the component for this instance)', key: 'make-unique', handler: () => void core.components.makeUnique(ctx.id) },
+          ]
         : []),
+      ...(selected.some((id) => core.graph.getNode(id)?.type === 'component')
+        ? [{ label: 'Ungroup (Ctrl+Shift+G)', key: 'ungroup', handler: () => void core.components.ungroup(selected) }]
+        : []),
+      ...promoteItems(core, ctx),
       { label: 'Frame with comment', key: 'frame', handler: () => void core.selectOnly(selected).then(() => core.addComment('Frame')) },
       { label: selected.length > 1 ? `Delete ${selected.length} nodes` : 'Delete', key: 'delete', handler: () => void core.removeNodes(selected) },
     );
     return { list };
   }
   return { list: [] };
+}
+
+/** Inside a component: "Promote <param>" for each param of the node not promoted yet. */
+function promoteItems(core: EditorCore, node: EditorNode): MenuItem[] {
+  const promoted = core.components.promoted();
+  if (!promoted || !node.entry) return [];
+  const params = Object.keys(node.entry.params).filter((p) => !promoted.some((x) => x.node === node.id && x.param === p));
+  if (params.length === 0) return [];
+  return params.map((p) => ({ label: `Promote “${node.entry!.params[p]?.label ?? p}” (every instance shows it)`, key: `promote-${p}`, handler: () => void core.components.promote(node.id, p) }));
 }
 
 export function selectedModes(core: EditorCore, ids: readonly string[]): (NodeMode | undefined)[] {

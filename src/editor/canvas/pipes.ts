@@ -11,15 +11,28 @@ import type { EditorCore } from './editorCore';
 import { REROUTE_KEY } from './reroute';
 import type { PortSocket } from './schemes';
 
+/** Two picks of one node within this many ms are a double click. */
+const DOUBLE_PICK_MS = 400;
+
 export function installPipes(core: EditorCore): void {
   core.editor.addPipe((ctx) => {
     if (core.mirroring > 0) return ctx;
+    let undo: (() => void) | null = null;
     try {
       if (ctx.type === 'nodecreate') {
         const n = ctx.data;
-        core.graph.addNode({ id: n.id, type: n.type, params: n.params, ...(n.mode ? { mode: n.mode } : {}), extra: n.extra, allowUnknownType: true });
+        core.graph.addNode({ id: n.id, type: n.type, ...(n.component !== undefined ? { component: n.component } : {}), params: n.params, ...(n.mode ? { mode: n.mode } : {}), extra: n.extra, allowUnknownType: true });
+        undo = () => core.graph.removeNode(n.id);
       } else if (ctx.type === 'noderemove') {
-        if (core.graph.getNode(ctx.data.id)) core.graph.removeNode(ctx.data.id);
+        const gn = core.graph.getNode(ctx.data.id);
+        if (gn) {
+          const order = core.graph.nodeIds();
+          core.graph.removeNode(gn.id);
+          undo = () => {
+            core.graph.addNode({ ...gn, allowUnknownType: true });
+            core.graph.reorder(order);
+          };
+        }
       } else if (ctx.type === 'connectioncreate') {
         const c = ctx.data;
         const from = { node: c.source, port: String(c.sourceOutput) };
@@ -31,10 +44,21 @@ export function installPipes(core: EditorCore): void {
         }
         const points = core.reroutes.points(c.id);
         core.graph.connect(from, to, points.length ? { [REROUTE_KEY]: points } : undefined);
+        undo = () => core.graph.disconnect(to);
       } else if (ctx.type === 'connectionremove') {
         const c = ctx.data;
         const e = core.graph.edgeInto(c.target, String(c.targetInput));
-        if (e && e.from.node === c.source && e.from.port === String(c.sourceOutput)) core.graph.disconnect(e.to);
+        if (e && e.from.node === c.source && e.from.port === String(c.sourceOutput)) {
+          core.graph.disconnect(e.to);
+          undo = () => core.graph.connect(e.from, e.to, e.extra);
+        }
+      }
+      // Inside a component: an edit that would make the file invalid is taken back.
+      const problem = undo ? core.components.problem() : null;
+      if (problem) {
+        undo!();
+        core.cb.notice(problem, 'error');
+        return undefined;
       }
     } catch (e) {
       core.cb.notice((e as Error).message, 'error');
@@ -57,10 +81,19 @@ export function installPipes(core: EditorCore): void {
       case 'nodetranslated':
         if (core.graph.getNode(ctx.data.id)) core.graph.setPosition(ctx.data.id, { x: Math.round(ctx.data.position.x), y: Math.round(ctx.data.position.y) });
         break;
-      case 'nodepicked':
+      case 'nodepicked': {
         core.history.separate();
         queueMicrotask(() => core.cb.selectionChanged(core.selectedIds()));
+        // A double click on an instance enters it (the area takes the pointer, so no dblclick event reaches the node).
+        const now = performance.now();
+        const last = core.lastPick;
+        core.lastPick = { id: ctx.data.id, at: now };
+        if (last && last.id === ctx.data.id && now - last.at < DOUBLE_PICK_MS && core.graph.getNode(ctx.data.id)?.type === 'component') {
+          core.lastPick = null;
+          setTimeout(() => void core.components.enter(ctx.data.id), 0);
+        }
         break;
+      }
       case 'nodedragged':
         core.history.separate();
         break;

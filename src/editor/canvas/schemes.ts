@@ -21,6 +21,8 @@ export class EditorNode extends ClassicPreset.Node<Record<string, PortSocket>, R
   extra: Record<string, unknown>;
   /** Bypassed or muted (kept equal to the graph node's, so undo of a removal restores it). */
   mode: NodeMode | undefined = undefined;
+  /** A component instance's definition id (kept equal to the graph node's, for undo). */
+  component: string | undefined = undefined;
 
   constructor(
     id: string,

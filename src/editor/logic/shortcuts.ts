@@ -18,6 +18,7 @@ export type ShortcutAction =
   | 'frame'
   | 'makeComponent'
   | 'ungroup'
+  | 'enterLeave'
   | 'comment'
   | 'help'
   | 'errors'
@@ -49,13 +50,14 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { action: 'arrange', keys: ['L'], description: 'Arrange the graph automatically' },
   { action: 'makeComponent', keys: ['Ctrl+G'], description: 'Make a component of the selected nodes (wires into and out of them become its inputs and outputs)' },
   { action: 'ungroup', keys: ['Ctrl+Shift+G'], description: 'Ungroup the selected component instances (their nodes come back)' },
+  { action: 'enterLeave', keys: ['Tab'], description: 'Enter the selected component instance (also: double-click it), or leave the component shown (also: Esc, the breadcrumb)' },
   { action: 'frame', keys: ['Ctrl+Alt+G'], description: 'Frame the selection with a comment' },
   { action: 'comment', keys: ['C'], description: 'Add a comment at the pointer' },
   { action: 'errors', keys: ['E'], description: 'Show or hide the errors panel' },
   { action: 'export', keys: ['Ctrl+S'], description: 'Export the graph as .graph.json' },
   { action: 'import', keys: ['Ctrl+O'], description: 'Import a .graph.json file' },
   { action: 'help', keys: ['?', 'F1'], description: 'Show this help' },
-  { action: 'escape', keys: ['Escape'], description: 'Close menus and panels, clear the selection' },
+  { action: 'escape', keys: ['Escape'], description: 'Close menus and panels, clear the selection; inside a component: leave it' },
 ];
 
 export interface KeyLike {

@@ -4,7 +4,6 @@
  * previews, search), the evaluation scheduler, then the first graph (library.ts openInitial).
  */
 import { markRaw } from 'vue';
-import { evaluationKeys } from '../../engine/evalKey';
 import { EditorCore } from '../canvas/editorCore';
 import { SHARED_KEY } from '../canvas/shared';
 import ConnectionView from '../components/ConnectionView.vue';
@@ -66,7 +65,7 @@ export async function boot(s: EditorSession, engine: EngineSession, lib: Library
         }
         if (g && state.compare && !g.getNode(state.compare.node)) state.compare = null;
         // What the canvas shows for a node must belong to the node as it is now (evalKey.ts).
-        if (evaluate && s.core.value) run.setCurrentKeys(evaluationKeys(s.core.value.document()));
+        if (evaluate && s.core.value) run.setCurrentKeys(s.core.value.components.evaluationKeys());
         if (evaluate) s.scheduler?.edited();
         lib.edited();
       },
@@ -91,12 +90,14 @@ export async function boot(s: EditorSession, engine: EngineSession, lib: Library
         if (!ui.readonly) state.search = { at, end: null };
       },
       previewRequested: (ref, compare) => s.preview(ref.node, ref.port, compare),
+      scopeChanged: (prefix) => s.scopeChanged(prefix),
     },
   );
   s.core.value = markRaw(c);
   c.graph.on(() => undefined);
   s.scheduler = new EvalScheduler({ evaluate: (doc, targets, opts) => s.client!.evaluate(doc, targets, opts) }, run, () => s.entries, {
     document: () => c.document(),
+    view: () => c.components.viewDocument(),
     revision: () => c.revision,
     wanted: () => s.wanted(),
     baseUrl: () => s.baseUrl,

@@ -30,7 +30,7 @@ export function createConflictFlow(s: EditorSession, deps: ConflictDeps) {
   async function keepMine(): Promise<void> {
     const c = s.core.value;
     if (!c) return;
-    const old = c.graph.name;
+    const old = c.root.name;
     s.conflictBusy.value = true;
     try {
       const row = await deps.keepAsNew(`${old} (my version)`);

@@ -61,6 +61,7 @@ export function createEngineSession(s: EditorSession) {
     const c = new EngineClient({ backend: state.preference, firstRunId, ...(threadsParam >= 1 ? { kernelThreads: threadsParam } : {}) });
     s.client = c;
     s.clientRef.value = markRaw(c);
+    c.setScope(s.core.value?.components.prefix() ?? '');
     c.setLimits(state.memoryLimit);
     c.on((m) => {
       if (s.client !== c) return;
@@ -182,7 +183,7 @@ export function createEngineSession(s: EditorSession) {
       off?.();
       const c = s.core.value;
       if (!c) return;
-      off = c.graph.on((e) => {
+      off = c.listen((e) => {
         if (e.kind === 'paramChanged' || e.kind === 'modeChanged' || e.kind === 'nodeAdded') {
           const id = e.kind === 'nodeAdded' ? e.node.id : e.id;
           ui.paramVersion[id] = (ui.paramVersion[id] ?? 0) + 1;

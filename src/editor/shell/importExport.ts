@@ -57,7 +57,7 @@ export function createImportExport(s: EditorSession, engine: EngineSession, deps
   function exportGraph(): void {
     const c = s.core.value;
     if (!c) return;
-    save(new Blob([s.currentText()], { type: 'application/json' }), `${graphSlug(c.graph.name)}.graph.json`);
+    save(new Blob([s.currentText()], { type: 'application/json' }), `${graphSlug(c.root.name)}.graph.json`);
   }
 
   /** Reads a source for the self-contained export: stored assets, and files the app serves. */
@@ -78,7 +78,7 @@ export function createImportExport(s: EditorSession, engine: EngineSession, deps
     if (!c) return;
     try {
       const { doc, missing } = await embedAssets(c.document(), readSource, { origin: location.origin });
-      save(new Blob([documentText(doc)], { type: 'application/json' }), `${graphSlug(c.graph.name)}.self-contained.graph.json`);
+      save(new Blob([documentText(doc)], { type: 'application/json' }), `${graphSlug(c.root.name)}.self-contained.graph.json`);
       if (missing.length) s.notice(`Exported without ${plural(missing.length, 'image')} that could not be read: ${missing.join(', ')}`, 'error');
     } catch (e) {
       s.notice(`Cannot export a self-contained file: ${errorText(e)}`, 'error');
@@ -92,7 +92,7 @@ export function createImportExport(s: EditorSession, engine: EngineSession, deps
     try {
       const out = await s.client.getOutput(sel.node, sel.port);
       const bytes = await outputPng(out, s.currentText());
-      save(new Blob([bytes.slice().buffer], { type: 'image/png' }), pngFileName(c.graph.name, sel.node));
+      save(new Blob([bytes.slice().buffer], { type: 'image/png' }), pngFileName(c.root.name, sel.node));
     } catch (e) {
       s.notice(`Cannot export ${sel.node}.${sel.port} as PNG: ${errorText(e)}`, 'error');
     }

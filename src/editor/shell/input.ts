@@ -63,10 +63,14 @@ export function createInput(s: EditorSession, engine: EngineSession, io: ImportE
         if (!ro) await c.duplicate();
         break;
       case 'makeComponent':
-        if (!ro) await c.makeComponent();
+        if (!ro) await c.components.makeComponent();
         break;
       case 'ungroup':
-        if (!ro) await c.ungroup();
+        if (!ro) await c.components.ungroup();
+        break;
+      case 'enterLeave':
+        if (c.selectedIds().some((id) => c.graph.getNode(id)?.type === 'component')) await c.components.enter();
+        else if (c.components.scopes.length) await c.components.leave();
         break;
       case 'bypass':
       case 'mute':
@@ -119,12 +123,16 @@ export function createInput(s: EditorSession, engine: EngineSession, io: ImportE
       if (viewer?.full.value) viewer.full.value = false;
       else if (state.search) state.search = null;
       else if (state.help) state.help = false;
+      else if (c.components.scopes.length && !editable(e.target)) await c.components.leave();
       else await c.clearSelection();
       return;
     }
     if (editable(e.target) || state.search) return;
     const action = shortcutFor(e);
     if (!action) return;
+    // Tab moves the focus through the toolbar as usual; on the canvas it enters and leaves components.
+    if (action === 'enterLeave' && !(e.target === document.body || (e.target instanceof Node && s.els.canvas.value?.contains(e.target)))) return;
+    if (action === 'enterLeave' && !c.components.scopes.length && !c.selectedIds().some((id) => c.graph.getNode(id)?.type === 'component')) return;
     // Copy/cut/paste run in the clipboard events below (they work without clipboard permission);
     // Ctrl+Shift+V fires the same paste event: remember that it asks for the connections too.
     if (action === 'pasteWithInputs') pasteWithInputsAt = Date.now();
@@ -270,8 +278,8 @@ export function createInput(s: EditorSession, engine: EngineSession, io: ImportE
     const input = e.target as HTMLInputElement;
     const v = input.value.trim();
     // The name is part of the graph: the change is saved (reason 'rename') like any edit.
-    if (c && v) c.graph.name = v;
-    else if (c) input.value = c.graph.name;
+    if (c && v) c.rename(v);
+    else if (c) input.value = c.root.name;
     s.refreshCounts();
   }
 

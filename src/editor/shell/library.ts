@@ -65,7 +65,7 @@ export function createLibrarySession(s: EditorSession, engine: EngineSession, li
     const c = s.core.value;
     if (!c) return null;
     const thumbnail = thumbs.offer();
-    return { text: s.currentText(), name: c.graph.name, ...(thumbnail !== undefined ? { thumbnail } : {}) };
+    return { text: s.currentText(), name: c.root.name, ...(thumbnail !== undefined ? { thumbnail } : {}) };
   }
 
   const autosave = new AutosaveController<GraphRow>(library, () => snapshot(), {
@@ -120,7 +120,7 @@ export function createLibrarySession(s: EditorSession, engine: EngineSession, li
     current.base = row.base;
     current.hasThumb = row.thumbnail !== null;
     thumbs.reset();
-    autosave.open(restored ? row : { id: row.id, rev: row.rev, text: s.currentText(), name: c.graph.name });
+    autosave.open(restored ? row : { id: row.id, rev: row.rev, text: s.currentText(), name: c.root.name });
     if (restored) autosave.edited();
     unwatch?.();
     unwatch = library.watchGraph(
@@ -278,7 +278,7 @@ export function createLibrarySession(s: EditorSession, engine: EngineSession, li
   function onStoredRow(row: GraphRow | null): void {
     if (row === null) {
       if (current.id === null) return;
-      const name = s.core.value?.graph.name ?? 'this graph';
+      const name = s.core.value?.root.name ?? 'this graph';
       s.notice(`"${name}" was deleted for good from the library; what you see is not saved any more.`, 'error', { label: 'Keep it as a new graph', run: () => void keepAsNew(name) });
       return;
     }
@@ -364,7 +364,7 @@ export function createLibrarySession(s: EditorSession, engine: EngineSession, li
       s.notice(`The revision was restored in the library but does not load: ${errorText(e)}`, 'error');
     }
     current.rev = row.rev;
-    autosave.open({ id: row.id, rev: row.rev, text: s.currentText(), name: s.core.value!.graph.name });
+    autosave.open({ id: row.id, rev: row.rev, text: s.currentText(), name: s.core.value!.root.name });
     s.notice(`Restored an earlier revision of "${row.name}" (saved as revision ${row.rev}).`, 'info');
   }
 

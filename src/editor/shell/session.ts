@@ -46,6 +46,12 @@ export function shellState() {
     failure: '',
     name: 'Untitled',
     nodeCount: 0,
+    /** Inside a component: the breadcrumb (the graph, then each instance entered); [] at the top. */
+    crumbs: [] as { label: string; depth: number }[],
+    /** Inside a component: its promoted params; null at the top level. */
+    promoted: null as { name: string; node: string; param: string }[] | null,
+    /** Palette entries of this file's components ("In this graph"). */
+    componentEntries: [] as NodeCatalogEntry[],
     zoom: 1,
     canUndo: false,
     selection: null as Selection | null,
@@ -229,8 +235,30 @@ export class EditorSession {
     const c = this.core.value;
     if (!c) return;
     this.state.nodeCount = c.graph.nodeIds().length;
-    this.state.name = c.graph.name;
+    this.state.name = c.root.name;
+    const crumbs = c.components.scopes.length ? c.components.breadcrumb() : [];
+    if (JSON.stringify(crumbs) !== JSON.stringify(this.state.crumbs)) this.state.crumbs = crumbs;
+    const promoted = c.components.promoted();
+    const list = promoted ? promoted.map((p) => ({ ...p })) : null;
+    if (JSON.stringify(list) !== JSON.stringify(this.state.promoted)) this.state.promoted = list;
+    const entries = c.components.entries();
+    if (JSON.stringify(entries) !== JSON.stringify(this.state.componentEntries)) this.state.componentEntries = markRaw(entries) as NodeCatalogEntry[];
     this.state.canUndo = c.history.getHistorySnapshot().length > 0;
+  }
+
+  /** The canvas shows another level (Enter / Leave): results are asked for as its paths. */
+  scopeChanged(prefix: string): void {
+    this.client?.setScope(prefix);
+    this.run.clear();
+    this.state.selection = null;
+    this.state.compare = null;
+    this.ui.previewNode = null;
+    this.refreshCounts();
+    const c = this.core.value;
+    if (c) this.run.setCurrentKeys(c.components.evaluationKeys());
+    this.updateLite(c?.area.area.transform.k ?? 1);
+    this.updateNear(true);
+    this.scheduler?.invalidate(0);
   }
 
   updateDetail(k: number): void {
@@ -297,7 +325,7 @@ export class EditorSession {
   adoptName(name: string): void {
     const c = this.core.value;
     if (!c) return;
-    this.applyingDo(() => (c.graph.name = name));
+    this.applyingDo(() => (c.root.name = name));
     this.refreshCounts();
   }
 

@@ -128,6 +128,10 @@ export function useEditorShell(els: ShellElements) {
     run,
     current,
     catalog: s.catalog,
+    /** The palette and the search: this file's components ("In this graph") first, then the catalogue. */
+    paletteCatalog: computed(() => [...state.componentEntries, ...s.catalog.value]),
+    leaveTo: (depth: number) => void s.core.value?.components.leaveTo(depth),
+    setPromoted: (list: { from: string; name: string }[]) => void s.core.value?.components.setPromoted(list),
     core: s.core,
     clientRef: s.clientRef,
     library: s.library,

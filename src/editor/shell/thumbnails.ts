@@ -68,7 +68,8 @@ export function createThumbnails(s: EditorSession, hooks: { saved(): boolean; st
       const n = c?.graph.getNode(node);
       return n ? (c?.entryFor?.(node) ?? c?.entry(n.type))?.outputs[port]?.type : undefined;
     };
-    const src = s.current.id === null || !c ? null : thumbnailSource(s.run, c.graph, s.state.selection, typeOf);
+    // inside a component the canvas shows its nodes: the library keeps the top level's picture
+    const src = s.current.id === null || !c || c.components.scopes.length > 0 ? null : thumbnailSource(s.run, c.graph, s.state.selection, typeOf);
     if (!src) return;
     const p = src.preview;
     const key = `${s.current.id}\u0000${src.node}\u0000${src.port}\u0000${p.revision}`;

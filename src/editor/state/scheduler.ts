@@ -21,6 +21,12 @@ export const VIEW_DEBOUNCE_MS = 120;
 export interface SchedulerSource {
   /** The current graph document. */
   document(): GraphDocument;
+  /**
+   * The graph on the canvas as a document, when it is not the document's top level (the
+   * inside of an instance): waiting nodes and targets are its nodes (the client names them
+   * as paths).
+   */
+  view?(): GraphDocument | undefined;
   /** Increments on every change that affects results (not positions). */
   revision(): number;
   /** Node ids the UI shows (visible on the canvas, the preview panel's selection). */
@@ -104,9 +110,10 @@ export class EvalScheduler {
 
   private send(): void {
     const doc = this.source.document();
-    const waiting = waitingNodes(doc, this.catalog());
-    this.run.setWaiting(waiting, doc.nodes.map((n) => n.id));
-    const targets = evaluationTargets(doc, this.source.wanted(), waiting);
+    const shown = this.source.view?.() ?? doc;
+    const waiting = waitingNodes(shown, this.catalog());
+    this.run.setWaiting(waiting, shown.nodes.map((n) => n.id));
+    const targets = evaluationTargets(shown, this.source.wanted(), waiting);
     this.lastRevision = this.source.revision();
     this.lastTargets = new Set(targets.map((t) => t.node));
     if (targets.length > 0) {
