@@ -89,7 +89,20 @@ export const SCHEMA_V2 = {
   assets: 'id, createdAt',
   settings: 'key',
 } as const;
-export const DB_VERSION = 2;
+/** Version 3 adds "My components" (component files kept to insert into any graph). */
+export const SCHEMA_V3 = { ...SCHEMA_V2, components: 'id, name, updatedAt' } as const;
+export const DB_VERSION = 3;
+
+/** A component kept in "My components": its component file text (engine/componentFile.ts), versioned. */
+export interface ComponentRow {
+  id: string;
+  name: string;
+  /** Increments on every save; a graph holding an older version is offered "Update". */
+  version: number;
+  text: string;
+  createdAt: number;
+  updatedAt: number;
+}
 
 /** Options for tests: the IndexedDB implementation to use (e.g. fake-indexeddb). */
 export type PixelLoomDbOptions = Pick<DexieOptions, 'indexedDB' | 'IDBKeyRange'>;
@@ -99,6 +112,7 @@ export class PixelLoomDb extends Dexie {
   revisions!: Table<RevisionRow, number>;
   assets!: Table<AssetRow, string>;
   settings!: Table<SettingRow, string>;
+  components!: Table<ComponentRow, string>;
 
   constructor(name: string = DEFAULT_DB_NAME, opts?: PixelLoomDbOptions) {
     super(name, opts);
@@ -111,6 +125,7 @@ export class PixelLoomDb extends Dexie {
     }
     this.version(1).stores(SCHEMA_V1);
     this.version(2).stores(SCHEMA_V2).upgrade(upgrade1to2);
+    this.version(3).stores(SCHEMA_V3);
   }
 }
 

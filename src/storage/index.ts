@@ -9,9 +9,11 @@ export {
   PixelLoomDb,
   SCHEMA_V1,
   SCHEMA_V2,
+  SCHEMA_V3,
   assetIdsInDoc,
   upgradeGraphRowV1,
   type AssetRow,
+  type ComponentRow,
   type GraphRow,
   type GraphRowV1,
   type PixelLoomDbOptions,
@@ -19,6 +21,7 @@ export {
   type RevisionRow,
   type SettingRow,
 } from './db';
+export * from './componentLibrary';
 export * from './library';
 export * from './pngGraph';
 export * from './share';

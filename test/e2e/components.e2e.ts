@@ -1,14 +1,16 @@
 /**
- * End-to-end: components in the editor (issue 22). Selecting two nodes and pressing Ctrl+G
- * makes one instance of a new component in their place (the wires into and out of the
- * selection become its sockets); every result stays the same to the last bit; undo puts the
- * nodes back and redo makes the component again; Ungroup (Ctrl+Shift+G) restores the nodes
- * and wires; the promoted params of a loaded v3 file show on the instance and editing one
- * re-evaluates.
+ * End-to-end: components in the editor (issue 22). Ctrl+G makes one instance of a new
+ * component of the selection (results the same to the last bit), undo / redo / Ungroup; a v3
+ * file's promoted params on the instance; Enter (double-click, Tab) shows the inside with a
+ * breadcrumb and every inner node previewing for the instance entered, Esc / the breadcrumb
+ * leave; an edit inside changes every instance; promote from the context menu, rename and
+ * reorder in the scope bar, undo walking back inside; Make unique; nesting 3 deep; the
+ * palette's "In this graph"; "My components" (save, insert elsewhere, "Update" to a newer
+ * version), Export component and dropping the file on a canvas.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { graph, openEditor, parseShown, tid, waitIdle, type Doc } from './app';
 import { CHROMIUM, launchBrowser, requireChromium, screenshot, startPreviewServer, watchPage, type Browser, type PageLog, type Server } from './harness';
 
@@ -39,6 +41,33 @@ const chain = {
     { id: 'score', type: 'metric.psnr', params: {}, position: { x: 960, y: 0 } },
   ],
   edges: [e('src', 'image', 'blur', 'image'), e('blur', 'image', 'sharp', 'image'), e('src', 'image', 'score', 'a'), e('sharp', 'image', 'score', 'b')],
+};
+
+/** Two instances of one component (blur with promoted sigma → unsharp mask) on one noise image. */
+const two = {
+  format: 'pixel-loom.graph',
+  version: 3,
+  name: 'Two',
+  components: {
+    soft: {
+      name: 'Soften',
+      nodes: [
+        { id: 'in', type: 'graph.input', params: { name: 'image' }, position: { x: 0, y: 0 } },
+        { id: 'blur', type: 'filter.gaussianBlur', params: { sigma: 1 }, position: { x: 300, y: 0 } },
+        { id: 'sharp', type: 'filter.unsharpMask', params: { amount: 1 }, position: { x: 600, y: 0 } },
+        { id: 'out', type: 'graph.output', params: { name: 'image' }, position: { x: 900, y: 0 } },
+      ],
+      edges: [e('in', 'value', 'blur', 'image'), e('blur', 'image', 'sharp', 'image'), e('sharp', 'image', 'out', 'value')],
+      params: [{ name: 'sigma', node: 'blur', param: 'sigma' }],
+    },
+  },
+  nodes: [
+    chain.nodes[0],
+    { id: 's1', type: 'component', component: 'soft', params: { sigma: 1 }, position: { x: 320, y: 0 } },
+    { id: 's2', type: 'component', component: 'soft', params: { sigma: 3 }, position: { x: 320, y: 420 } },
+    { id: 'score', type: 'metric.psnr', params: {}, position: { x: 700, y: 200 } },
+  ],
+  edges: [e('src', 'image', 's1', 'image'), e('src', 'image', 's2', 'image'), e('s1', 'image', 'score', 'a'), e('s2', 'image', 'score', 'b')],
 };
 
 type Hooks = { loadDocument(d: unknown): Promise<void>; output(n: string, p: string): Promise<{ samples: number[] }> };
@@ -153,31 +182,6 @@ describe('components in the editor', () => {
   });
 
   it('Enter shows the inside with a breadcrumb, each inner node previewing for the instance entered; an edit inside changes every instance; promote, rename, reorder; Make unique', async () => {
-    const two = {
-      format: 'pixel-loom.graph',
-      version: 3,
-      name: 'Two',
-      components: {
-        soft: {
-          name: 'Soften',
-          nodes: [
-            { id: 'in', type: 'graph.input', params: { name: 'image' }, position: { x: 0, y: 0 } },
-            { id: 'blur', type: 'filter.gaussianBlur', params: { sigma: 1 }, position: { x: 300, y: 0 } },
-            { id: 'sharp', type: 'filter.unsharpMask', params: { amount: 1 }, position: { x: 600, y: 0 } },
-            { id: 'out', type: 'graph.output', params: { name: 'image' }, position: { x: 900, y: 0 } },
-          ],
-          edges: [e('in', 'value', 'blur', 'image'), e('blur', 'image', 'sharp', 'image'), e('sharp', 'image', 'out', 'value')],
-          params: [{ name: 'sigma', node: 'blur', param: 'sigma' }],
-        },
-      },
-      nodes: [
-        chain.nodes[0],
-        { id: 's1', type: 'component', component: 'soft', params: { sigma: 1 }, position: { x: 320, y: 0 } },
-        { id: 's2', type: 'component', component: 'soft', params: { sigma: 3 }, position: { x: 320, y: 420 } },
-        { id: 'score', type: 'metric.psnr', params: {}, position: { x: 700, y: 200 } },
-      ],
-      edges: [e('src', 'image', 's1', 'image'), e('src', 'image', 's2', 'image'), e('s1', 'image', 'score', 'a'), e('s2', 'image', 'score', 'b')],
-    };
     await load(page, two);
     await waitIdle(page);
     const psnr0 = await psnrShown(page);
@@ -188,9 +192,7 @@ describe('components in the editor', () => {
     // Enter s1 (double-click its title): the breadcrumb, the inner nodes, previews for s1
     const title = await page.locator(tid('node-s1')).boundingBox();
     await page.mouse.dblclick(title!.x + 40, title!.y + 12);
-    await page.locator(tid('scope-bar')).waitFor({ timeout: 10_000 }).catch((err) => {
-      throw new Error(`${String(err)}\n${JSON.stringify(log)}`);
-    });
+    await page.locator(tid('scope-bar')).waitFor({ timeout: 10_000 });
     expect(await page.locator(tid('crumb-0')).textContent()).toBe('Two');
     expect(await page.locator(tid('crumb-1')).textContent()).toBe('Soften (s1)');
     await page.locator(tid('node-sharp')).waitFor({ state: 'visible', timeout: 10_000 });
@@ -337,6 +339,89 @@ describe('components in the editor', () => {
     await expect.poll(async () => (await graph(page)).nodes.length, { timeout: 10_000 }).toBe(before + 1);
     const added = (await graph(page)).nodes.at(-1)!;
     expect([added.type, added.component]).toEqual(['component', top]);
+    expect(log.errors).toEqual([]);
+  });
+
+  it('My components: save an instance\'s component, insert it into another graph from the palette; a newer version is offered as "Update"; export and drop a component file', async () => {
+    await load(page, two);
+    await waitIdle(page);
+    const rightClick = async (id: string): Promise<void> => {
+      const b = await page.locator(tid(`node-${id}`)).boundingBox();
+      await page.mouse.click(b!.x + 60, b!.y + 12, { button: 'right' });
+    };
+    await rightClick('s1');
+    await page.locator(`${tid('context-menu-item')}:has-text("Save to My components")`).first().click();
+    await expect.poll(async () => page.locator(tid('notice')).textContent(), { timeout: 10_000 }).toBe('Kept "Soften" in My components');
+    const kept = page.locator('[data-testid^="palette-item-library:"]');
+    await kept.first().waitFor({ state: 'visible', timeout: 10_000 });
+    const soft = () => graph(page).then((d) => (d.components as Record<string, { library?: { id: string; version: number }; nodes: { id: string; params: Record<string, unknown> }[] }>).soft!);
+    const tag = (await soft()).library!;
+    expect(tag.version).toBe(1);
+    expect(await kept.first().getAttribute('data-testid')).toBe(`palette-item-library:${tag.id}`);
+    const taggedV1 = await graph(page);
+
+    // another graph: the palette inserts a copy of the definition with an instance
+    await load(page, chain);
+    await waitIdle(page);
+    await page.locator(tid(`palette-item-library:${tag.id}`)).click();
+    await expect.poll(async () => (await graph(page)).nodes.filter((n) => n.type === 'component').length, { timeout: 10_000 }).toBe(1);
+    const inserted = (await graph(page)).nodes.find((n) => n.type === 'component')!;
+    expect(inserted.component).toBe('soft');
+    expect((await soft()).library).toEqual(tag);
+
+    // a new version: edit inside the inserted copy and keep it again (version 2)
+    await clickTitle(page, inserted.id);
+    await page.keyboard.press('Tab');
+    await page.locator(tid('param-sharp-amount')).waitFor({ state: 'visible', timeout: 10_000 });
+    await page.locator(tid('param-sharp-amount')).fill('2.5');
+    await page.locator(tid('param-sharp-amount')).press('Enter');
+    await page.keyboard.press('Escape');
+    await expect.poll(async () => page.locator(tid('scope-bar')).count(), { timeout: 10_000 }).toBe(0);
+    await rightClick(inserted.id);
+    await page.locator(`${tid('context-menu-item')}:has-text("Save to My components")`).first().click();
+    await expect.poll(async () => page.locator(tid('notice')).textContent(), { timeout: 10_000 }).toBe('Kept "Soften" in My components as version 2');
+    expect((await soft()).library).toEqual({ id: tag.id, version: 2 });
+
+    // the first graph holds version 1: its instances offer "Update" (never applied by itself)
+    await load(page, taggedV1);
+    await waitIdle(page);
+    const before = (await output(page, 's1', 'image')).samples;
+    const update = page.locator(tid('update-s1'));
+    await update.waitFor({ state: 'visible', timeout: 10_000 });
+    expect(await update.textContent()).toContain('Update to version 2');
+    expect((await soft()).nodes.find((n) => n.id === 'sharp')!.params).toEqual({ amount: 1 });
+    await screenshot(page, 'components-06-update-offered');
+    await update.click();
+    await expect.poll(async () => (await soft()).nodes.find((n) => n.id === 'sharp')!.params, { timeout: 10_000 }).toEqual({ amount: 2.5 });
+    expect((await soft()).library).toEqual({ id: tag.id, version: 2 });
+    expect((await graph(page)).nodes.find((n) => n.id === 's2')!.params).toEqual({ sigma: 3 });
+    await expect.poll(async () => page.locator(tid('update-s1')).count(), { timeout: 10_000 }).toBe(0);
+    await waitIdle(page);
+    expect((await output(page, 's1', 'image')).samples).not.toEqual(before);
+
+    // Export component: a component file; dropped on a canvas it inserts the component there
+    await rightClick('s2');
+    const [download] = await Promise.all([page.waitForEvent('download', { timeout: 30_000 }), page.locator(`${tid('context-menu-item')}:has-text("Export component")`).first().click()]);
+    expect(download.suggestedFilename()).toBe('soften.component.graph.json');
+    const text = readFileSync((await download.path())!, 'utf8');
+    const file = JSON.parse(text) as Doc;
+    expect(file.ui).toEqual({ component: 'soft' });
+    await load(page, chain);
+    await waitIdle(page);
+    const canvas = (await page.locator(tid('canvas')).boundingBox())!;
+    await page.evaluate(
+      ({ body, x, y }) => {
+        const dt = new DataTransfer();
+        dt.items.add(new File([body], 'soften.component.graph.json', { type: 'application/json' }));
+        const target = document.querySelector('[data-testid="canvas"]')!;
+        target.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true, clientX: x, clientY: y }));
+        target.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true, clientX: x, clientY: y }));
+      },
+      { body: text, x: canvas.x + canvas.width / 2, y: canvas.y + canvas.height / 2 },
+    );
+    await expect.poll(async () => (await graph(page)).nodes.filter((n) => n.type === 'component').length, { timeout: 10_000 }).toBe(1);
+    expect((await graph(page)).name).toBe('Chain');
+    expect((await soft()).nodes.find((n) => n.id === 'sharp')!.params).toEqual({ amount: 2.5 });
     expect(log.errors).toEqual([]);
   });
 });

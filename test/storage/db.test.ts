@@ -39,7 +39,7 @@ describe('PixelLoomDb schema', () => {
     opened.push(db);
     await db.open();
     expect(db.verno).toBe(DB_VERSION);
-    expect(db.tables.map((t) => t.name).sort()).toEqual(['assets', 'graphs', 'revisions', 'settings']);
+    expect(db.tables.map((t) => t.name).sort()).toEqual(['assets', 'components', 'graphs', 'revisions', 'settings']);
     expect(db.graphs.schema.indexes.map((i) => i.name).sort()).toEqual(['assets', 'deletedAt', 'name', 'openedAt', 'updatedAt']);
     expect(db.graphs.schema.indexes.find((i) => i.name === 'assets')?.multi).toBe(true);
     expect(db.revisions.schema.primKey.auto).toBe(true);
@@ -61,7 +61,7 @@ describe('PixelLoomDb schema', () => {
     const db = new PixelLoomDb('pixel-loom', { indexedDB: factory, IDBKeyRange });
     opened.push(db);
     await db.open();
-    expect(db.verno).toBe(2);
+    expect(db.verno).toBe(DB_VERSION);
 
     const g1 = await db.graphs.get('g1');
     expect(g1).toEqual({

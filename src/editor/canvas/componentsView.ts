@@ -10,7 +10,8 @@
 import { COMPONENT_TYPE, instanceDefinition, type PromotedParam } from '../../engine/components';
 import { containsProblem, editPromoted, makeComponent, makeUnique, promoteParam, ungroupInstance } from '../../engine/componentOps';
 import { GraphError, GraphFileError } from '../../engine/errors';
-import { graphToDocument, parseGraph, type GraphDocument } from '../../engine/format';
+import { componentFile, insertComponent, libraryRef, updateComponent, type LibraryRef } from '../../engine/componentFile';
+import { documentText, graphToDocument, parseGraph, type GraphDocument } from '../../engine/format';
 import type { Graph } from '../../engine/graph';
 import { pathKeys } from '../../engine/paths';
 import { catalogEntry, type NodeCatalogEntry } from '../../engine/registry';
@@ -38,6 +39,8 @@ export interface Crumb {
 
 /** Palette types of the file's components ("In this graph"): `component:<id>`. */
 export const COMPONENT_PALETTE_PREFIX = 'component:';
+/** Palette types of the components kept in "My components": `library:<row id>`. */
+export const KEPT_PALETTE_PREFIX = 'library:';
 
 type Transform = { x: number; y: number; k: number };
 
@@ -120,8 +123,8 @@ export class ComponentsView {
     const show = async (doc: GraphDocument, ids: readonly string[]): Promise<void> => {
       const g = parseGraph(doc, core.registry);
       const graphs = along(g, path);
-      await this.quietly(() => core.mount(graphs.at(-1)!, { keepHistory: true }));
       core.root = g;
+      await this.quietly(() => core.mount(graphs.at(-1)!, { keepHistory: true }));
       this.scopes.forEach((s, i) => (this.scopes[i] = { ...s, parent: graphs[i]! }));
       core.refreshMinimap();
       core.rev++;
@@ -182,6 +185,47 @@ export class ComponentsView {
     return this.replaceGraph((_g, root) => {
       editPromoted(root, scope.component, list);
       return [];
+    });
+  }
+
+  // ---- a component on its own (engine/componentFile.ts): export, My components ---------
+
+  /** The component file of instance `id`'s component, with where it came from in "My components". */
+  fileOf(id: string): { name: string; text: string; component: string; library: LibraryRef | null } | null {
+    const n = this.core.graph.getNode(id);
+    const def = n?.component === undefined ? undefined : this.core.root.components.get(n.component);
+    if (!def) {
+      this.core.cb.notice('select a component instance', 'info');
+      return null;
+    }
+    return { name: def.name, text: documentText(componentFile(this.core.root, def.id)), component: def.id, library: libraryRef(def) };
+  }
+
+  /** Marks definition `component` as kept in "My components" as `ref` (one undoable step). */
+  tagLibrary(component: string, ref: LibraryRef): Promise<readonly string[] | null> {
+    const selected = this.core.selectedIds();
+    return this.replaceGraph((_g, root) => {
+      const def = root.components.get(component);
+      if (!def) throw new GraphError(`unknown component "${component}"`);
+      root.components.set({ ...def, extra: { ...def.extra, library: { id: ref.id, version: ref.version } } });
+      return selected;
+    });
+  }
+
+  /** Inserts the component of component file `doc` at `at` (its definitions copied in); returns the instance id. */
+  async insertFile(doc: unknown, at: Position, library?: LibraryRef): Promise<string | null> {
+    const made = await this.replaceGraph((g, root) => [insertComponent(root, g, doc, at, library ? { library } : {})]);
+    return made?.[0] ?? null;
+  }
+
+  /** Update: instance `id`'s component (and every instance of it) becomes the file's newer version. */
+  update(id: string, doc: unknown, library: LibraryRef): Promise<readonly string[] | null> {
+    const component = this.core.graph.getNode(id)?.component;
+    if (component === undefined) return Promise.resolve(null);
+    return this.replaceGraph((_g, root) => {
+      const dropped = updateComponent(root, component, doc, library);
+      if (dropped.length) this.core.cb.notice(`Updated to version ${library.version}; no longer there: ${dropped.join(', ')}`, 'info');
+      return [id];
     });
   }
 

@@ -34,7 +34,7 @@ import { hasOwn } from '../../engine/params';
 import { catalogEntry, type NodeRegistry, type NodeCatalogEntry } from '../../engine/registry';
 import type { NodeMode, PortRef, Position } from '../../engine/types';
 import { ModeAction, ParamAction, toggleModes } from './modes';
-import { COMPONENT_PALETTE_PREFIX, ComponentsView } from './componentsView';
+import { COMPONENT_PALETTE_PREFIX, ComponentsView, KEPT_PALETTE_PREFIX } from './componentsView';
 import { freeBoundaryName } from '../../engine/componentOps';
 import { REROUTE_KEY, Reroutes, parseReroute } from './reroute';
 import { RerouteExtensions } from 'rete-connection-reroute-plugin';
@@ -79,6 +79,8 @@ export interface CoreCallbacks {
   previewRequested(ref: { node: string; port: string }, compare: boolean): void;
   /** The canvas now shows the inside of instance path `prefix` ('' for the top level). */
   scopeChanged(prefix: string): void;
+  /** "My components": keep, export or update instance `id`'s component, or insert kept component `id` at `at`. */
+  myComponents(action: 'save' | 'export' | 'update' | 'insert', id: string, at?: Position): Promise<string | null>;
 }
 
 /** Default source of a new image.load node: a sample image the app serves. */
@@ -331,8 +333,9 @@ export class EditorCore {
     const graph = parseGraph(doc, this.registry);
     const entered = this.components.scopes.length > 0;
     this.components.scopes.length = 0;
-    await this.mount(graph);
+    // before the views are built: node components read the document's definitions
     this.root = graph;
+    await this.mount(graph);
     if (entered) this.cb.scopeChanged('');
     this.refreshMinimap();
     this.history.clear();
@@ -405,6 +408,7 @@ export class EditorCore {
 
   /** Adds a node of `type` with its top-left at `at` (default: centred in the view). Returns its id. */
   async addNode(type: string, at?: Position, params: Record<string, unknown> = {}): Promise<string | null> {
+    if (type.startsWith(KEPT_PALETTE_PREFIX)) return this.cb.myComponents('insert', type.slice(KEPT_PALETTE_PREFIX.length), at ?? freeSpotNearCenter(this));
     if (type.startsWith(COMPONENT_PALETTE_PREFIX)) return this.components.addInstance(type.slice(COMPONENT_PALETTE_PREFIX.length), at ?? freeSpotNearCenter(this));
     const entry = this.entries.get(type);
     if (!entry) {

@@ -71,6 +71,8 @@ export function menuItems(core: EditorCore, ctx: unknown): { searchBar?: boolean
         ? [
             { label: 'Enter (Tab, double-click)', key: 'enter', handler: () => void core.components.enter(ctx.id) },
             { label: 'Make unique (a copy of the component for this instance)', key: 'make-unique', handler: () => void core.components.makeUnique(ctx.id) },
+            { label: 'Save to My components', key: 'keep-component', handler: () => void core.cb.myComponents('save', ctx.id) },
+            { label: 'Export component (.graph.json)', key: 'export-component', handler: () => void core.cb.myComponents('export', ctx.id) },
           ]
         : []),
       ...(selected.some((id) => core.graph.getNode(id)?.type === 'component')

@@ -23,6 +23,8 @@ export interface UiState {
   near: ReadonlySet<string> | null;
   /** asset:<hash> → file name, for image.load nodes whose image was picked. */
   assetNames: Record<string, string>;
+  /** "My components": row id → the version kept (an instance of an older one offers "Update"). */
+  libraryVersions: Record<string, number>;
 }
 
 export interface CanvasShared {
@@ -36,6 +38,8 @@ export interface CanvasShared {
   /** Shows an output in the preview panel (`compare`: as the B side). */
   preview(node: string, port: string, compare?: boolean): void;
   notice(text: string, kind?: 'error' | 'info'): void;
+  /** "Update" on an instance whose component "My components" holds in a newer version. */
+  updateComponent(node: string): void;
 }
 
 export const SHARED_KEY: InjectionKey<CanvasShared> = Symbol('pixel-loom-canvas');

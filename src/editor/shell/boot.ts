@@ -14,6 +14,7 @@ import { classifyGraphLink } from '../logic/graphLink';
 import { EvalScheduler } from '../state/scheduler';
 import { BACKEND_KEY, initialBackend, MEMORY_KEY, rememberedLimit, type EngineSession } from './engine';
 import type { LibrarySession } from './library';
+import type { MyComponents } from './myComponents';
 import { mark, type EditorSession } from './session';
 
 function stored(key: string): string | null {
@@ -24,7 +25,7 @@ function stored(key: string): string | null {
   }
 }
 
-export async function boot(s: EditorSession, engine: EngineSession, lib: LibrarySession): Promise<void> {
+export async function boot(s: EditorSession, engine: EngineSession, lib: LibrarySession, mine?: MyComponents): Promise<void> {
   const { state, ui, run } = s;
   state.preference = initialBackend(location.search, stored(BACKEND_KEY));
   const limit = rememberedLimit(stored(MEMORY_KEY));
@@ -91,6 +92,7 @@ export async function boot(s: EditorSession, engine: EngineSession, lib: Library
       },
       previewRequested: (ref, compare) => s.preview(ref.node, ref.port, compare),
       scopeChanged: (prefix) => s.scopeChanged(prefix),
+      myComponents: (action, id, at) => mine?.command(action, id, at) ?? Promise.resolve(null),
     },
   );
   s.core.value = markRaw(c);
@@ -103,6 +105,7 @@ export async function boot(s: EditorSession, engine: EngineSession, lib: Library
     baseUrl: () => s.baseUrl,
   });
   engine.installParamWatcher();
+  void mine?.refresh();
   await lib.openInitial(graphParam, link, graphFile);
   s.markReady();
 }

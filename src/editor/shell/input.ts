@@ -10,6 +10,7 @@ import { shortcutFor, type ShortcutAction } from '../logic/shortcuts';
 import type { EngineSession } from './engine';
 import { isLoadableImage, looksLikePng, type ImportExport } from './importExport';
 import type { EditorSession } from './session';
+import type { MyComponents } from './myComponents';
 import type { Viewer } from './viewer';
 
 export function editable(t: EventTarget | null): boolean {
@@ -32,7 +33,7 @@ export function boxCss(b: { x0: number; y0: number; x1: number; y1: number } | n
   };
 }
 
-export function createInput(s: EditorSession, engine: EngineSession, io: ImportExport, viewer?: Viewer) {
+export function createInput(s: EditorSession, engine: EngineSession, io: ImportExport, viewer?: Viewer, mine?: MyComponents) {
   const { state, ui } = s;
   let pointer = { x: 0, y: 0 };
   /** When Ctrl+Shift+V was pressed: the paste event that follows keeps the incoming wires. */
@@ -195,6 +196,8 @@ export function createInput(s: EditorSession, engine: EngineSession, io: ImportE
     // A graph file, or a PNG that carries a graph, opens as a new library graph.
     const graphFile = files.find((f) => /\.json$/i.test(f.name) || f.type === 'application/json');
     if (graphFile) {
+      // a component file (Export component) is inserted where it was dropped; any other graph opens as a new one
+      if (mine && (await mine.dropped(graphFile, at))) return;
       await io.importFile(graphFile);
       return;
     }

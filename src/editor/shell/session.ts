@@ -52,6 +52,8 @@ export function shellState() {
     promoted: null as { name: string; node: string; param: string }[] | null,
     /** Palette entries of this file's components ("In this graph"). */
     componentEntries: [] as NodeCatalogEntry[],
+    /** Palette entries of the components kept in "My components". */
+    myComponents: [] as NodeCatalogEntry[],
     zoom: 1,
     canUndo: false,
     selection: null as Selection | null,
@@ -116,7 +118,7 @@ export const NOTICE_ACTION_MS = 10000;
 export class EditorSession {
   readonly state = shellState();
   readonly run = new RunState();
-  readonly ui: UiState = reactive({ paramVersion: {}, readonly: false, previewNode: null, detail: true, lite: false, near: null, assetNames: {} });
+  readonly ui: UiState = reactive({ paramVersion: {}, readonly: false, previewNode: null, detail: true, lite: false, near: null, assetNames: {}, libraryVersions: {} });
   readonly catalog = shallowRef<readonly NodeCatalogEntry[]>([]);
   readonly core = shallowRef<EditorCore | null>(null);
   /** The engine client the template and the preview read (null until the worker starts). */
@@ -164,6 +166,7 @@ export class EditorSession {
       },
       preview: (node, port, compare = false) => this.preview(node, port, compare),
       notice: (text, kind) => this.notice(text, kind),
+      updateComponent: (node) => void this.core.value?.cb.myComponents('update', node),
     };
   }
 

@@ -10,6 +10,7 @@ import { createEngineSession } from './engine';
 import { createImportExport } from './importExport';
 import { createInput } from './input';
 import { createLibrarySession } from './library';
+import { createMyComponents } from './myComponents';
 import { EditorSession, type ShellElements } from './session';
 import { createTestHooks, observeLongTasks, type PixelLoomHooks } from './testHooks';
 import { createViewer } from './viewer';
@@ -23,7 +24,8 @@ export function useEditorShell(els: ShellElements) {
   const io = createImportExport(s, engine, { openRow: (row) => lib.openRow(row) });
   const conflicts = createConflictFlow(s, lib);
   const viewer = createViewer();
-  const input = createInput(s, engine, io, viewer);
+  const mine = createMyComponents(s);
+  const input = createInput(s, engine, io, viewer, mine);
 
   // ---- painting a mask.paint node
   const paintOn = ref(false);
@@ -104,7 +106,7 @@ export function useEditorShell(els: ShellElements) {
     window.addEventListener('pagehide', onPageHide);
     window.addEventListener('beforeunload', onBeforeUnload);
     document.addEventListener('visibilitychange', onVisibility);
-    boot(s, engine, lib).catch((e: unknown) => {
+    boot(s, engine, lib, mine).catch((e: unknown) => {
       state.phase = 'failed';
       state.failure = e instanceof Error ? e.message : String(e);
     });
@@ -129,7 +131,7 @@ export function useEditorShell(els: ShellElements) {
     current,
     catalog: s.catalog,
     /** The palette and the search: this file's components ("In this graph") first, then the catalogue. */
-    paletteCatalog: computed(() => [...state.componentEntries, ...s.catalog.value]),
+    paletteCatalog: computed(() => [...state.componentEntries, ...state.myComponents, ...s.catalog.value]),
     leaveTo: (depth: number) => void s.core.value?.components.leaveTo(depth),
     setPromoted: (list: { from: string; name: string }[]) => void s.core.value?.components.setPromoted(list),
     core: s.core,
