@@ -171,3 +171,32 @@ function copyDefinition(def: ComponentDefinition, into: Graph, id: string, renam
   }
   for (const e of def.graph.edges) inner.connect(e.from, e.to, e.extra);
 }
+
+/** The definitions a fragment or file brings (`components` of its document) read into a graph of their own. */
+function readDefinitions(registry: NodeRegistry, components: unknown): Graph {
+  return parseGraph({ format: 'pixel-loom.graph', version: 3, name: 'components', components, nodes: [], edges: [] }, registry);
+}
+
+/** Whether `g` holds components `ids` (and all they use) exactly as `components` (a document's) defines them. */
+export function hasSameComponents(g: Graph, components: unknown, ids: readonly string[]): boolean {
+  const theirs = readDefinitions(g.registry, components);
+  const all = [...new Set(ids.flatMap((id) => closure(theirs, id)))];
+  const a = graphToDocument(theirs).components ?? {};
+  const b = graphToDocument(g).components ?? {};
+  return all.every((c) => hasOwn(b, c) && JSON.stringify(a[c]) === JSON.stringify(b[c]));
+}
+
+/**
+ * Copies components `ids` of `components` (a document's, e.g. a pasted fragment's) and all
+ * they use into `g`: kept as they are when `g` already holds all of them exactly so, else
+ * copied with fresh ids where taken. Returns old id → id in `g`.
+ */
+export function adoptComponents(g: Graph, components: unknown, ids: readonly string[]): Map<string, string> {
+  const theirs = readDefinitions(g.registry, components);
+  const all = [...new Set(ids.flatMap((id) => closure(theirs, id)))];
+  if (hasSameComponents(g, components, ids)) return new Map(all.map((c) => [c, c]));
+  const rename = new Map<string, string>();
+  for (const c of all) rename.set(c, freeComponentId(g, c, rename));
+  for (const c of [...all].reverse()) copyDefinition(theirs.components.get(c)!, g, rename.get(c)!, rename);
+  return rename;
+}

@@ -6,7 +6,7 @@
  * leave; an edit inside changes every instance; promote from the context menu, rename and
  * reorder in the scope bar, undo walking back inside; Make unique; nesting 3 deep; the
  * palette's "In this graph"; "My components" (save, insert elsewhere, "Update" to a newer
- * version), Export component and dropping the file on a canvas.
+ * version), Export component and dropping the file on a canvas; copy and paste of instances.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -422,6 +422,30 @@ describe('components in the editor', () => {
     await expect.poll(async () => (await graph(page)).nodes.filter((n) => n.type === 'component').length, { timeout: 10_000 }).toBe(1);
     expect((await graph(page)).name).toBe('Chain');
     expect((await soft()).nodes.find((n) => n.id === 'sharp')!.params).toEqual({ amount: 2.5 });
+    expect(log.errors).toEqual([]);
+  });
+
+  it('copy and paste an instance: in the same graph it shares the definition; into another graph the definitions come along (one undo step)', async () => {
+    await load(page, two);
+    await waitIdle(page);
+    await clickTitle(page, 's2');
+    await page.keyboard.press('Control+c');
+    await page.keyboard.press('Control+v');
+    await expect.poll(async () => (await graph(page)).nodes.filter((n) => n.type === 'component').length, { timeout: 10_000 }).toBe(3);
+    expect(Object.keys((await graph(page)).components as object)).toEqual(['soft']);
+    const copyNode = (await graph(page)).nodes.at(-1)!;
+    expect([copyNode.component, copyNode.params]).toEqual(['soft', { sigma: 3 }]);
+    await load(page, chain);
+    await waitIdle(page);
+    await page.locator(tid('canvas')).click({ position: { x: 400, y: 600 } });
+    await page.keyboard.press('Control+v');
+    await expect.poll(async () => (await graph(page)).nodes.filter((n) => n.type === 'component').length, { timeout: 10_000 }).toBe(1);
+    const pasted = await graph(page);
+    expect(Object.keys(pasted.components as object)).toEqual(['soft']);
+    expect(pasted.nodes.find((n) => n.type === 'component')!.params).toEqual({ sigma: 3 });
+    await page.keyboard.press('Control+z');
+    await expect.poll(async () => (await graph(page)).components, { timeout: 10_000 }).toBeUndefined();
+    expect((await graph(page)).nodes.map((n) => n.id)).toEqual(['src', 'blur', 'sharp', 'score']);
     expect(log.errors).toEqual([]);
   });
 });

@@ -9,7 +9,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createNodeHost } from '../../src/cli/host';
 import { editPromoted, freeBoundaryName, makeUnique, promoteParam } from '../../src/engine/componentOps';
-import { componentFile, fileComponent, importComponent, insertComponent, libraryRef, updateComponent } from '../../src/engine/componentFile';
+import { adoptComponents, componentFile, fileComponent, hasSameComponents, importComponent, insertComponent, libraryRef, updateComponent } from '../../src/engine/componentFile';
+import { copyFragment } from '../../src/editor/logic/clipboard';
 import { Engine } from '../../src/engine/evaluate';
 import { graphToDocument, parseGraph } from '../../src/engine/format';
 import type { Graph } from '../../src/engine/graph';
@@ -251,5 +252,30 @@ describe('a component on its own: export, insert, update', () => {
     expect(g.getNode('s2')!.params).toEqual({});
     expect(g.edges.map((x) => `${x.from.node}>${x.to.node}`).sort()).toEqual(['src>s2', 'src>w']);
     expect(() => parseGraph(graphToDocument(g), registry)).not.toThrow();
+  });
+});
+
+describe('pasting instances', () => {
+  it('copyFragment brings the definitions copied instances use (nested too); adoptComponents keeps identical ones and renames others', () => {
+    const g = load();
+    const f = copyFragment(graphToDocument(g), ['w']);
+    expect(Object.keys(f.components ?? {}).sort()).toEqual(['soft', 'wrap']);
+    expect(copyFragment(graphToDocument(g), ['src']).components).toBeUndefined();
+    // the same graph: nothing to copy
+    expect(hasSameComponents(g, f.components, ['wrap'])).toBe(true);
+    expect([...adoptComponents(g, f.components, ['wrap'])]).toEqual([
+      ['wrap', 'wrap'],
+      ['soft', 'soft'],
+    ]);
+    expect(g.components.ids()).toEqual(['soft', 'wrap']);
+    // a graph whose "soft" differs: both come in renamed, the copy's inner instance follows
+    const other = load();
+    other.components.get('soft')!.graph.setParam('sharp', 'amount', 2);
+    expect(hasSameComponents(other, f.components, ['wrap'])).toBe(false);
+    const rename = adoptComponents(other, f.components, ['wrap']);
+    expect(rename.get('wrap')).toBe('wrap2');
+    expect(rename.get('soft')).toBe('soft2');
+    expect(other.components.get('wrap2')!.graph.getNode('inner')!.component).toBe('soft2');
+    expect(() => parseGraph(graphToDocument(other), registry)).not.toThrow();
   });
 });

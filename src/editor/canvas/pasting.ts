@@ -6,7 +6,10 @@
 import { Graph } from '../../engine/graph';
 import type { GraphDocument, NodeDocument } from '../../engine/format';
 import type { Position } from '../../engine/types';
-import { copyFragment, fragmentFromText, fragmentToText, planPaste } from '../logic/clipboard';
+import { instanceDefinition } from '../../engine/components';
+import { adoptComponents, hasSameComponents } from '../../engine/componentFile';
+import { catalogEntry } from '../../engine/registry';
+import { copyFragment, fragmentFromText, fragmentToText, planPaste, type PastePlan } from '../logic/clipboard';
 import type { EditorCore } from './editorCore';
 import { EditorNode } from './schemes';
 
@@ -32,7 +35,8 @@ export async function writeClipboard(text: string): Promise<void> {
 /** The selection (or `ids`) as clipboard text: a graph document fragment. */
 export function copy(core: EditorCore, ids: readonly string[] = core.selectedIds()): string | null {
   if (ids.length === 0) return null;
-  return fragmentToText(copyFragment(core.document(), ids));
+  // the nodes of the graph on the canvas (inside a component: its definition's), with the definitions instances use
+  return fragmentToText(copyFragment(core.components.viewDocument() ?? core.document(), ids, core.document().components));
 }
 
 /**
@@ -57,6 +61,9 @@ export async function paste(core: EditorCore, text: string, at?: Position, opts:
   const target = at ?? pasteTarget(core, fragment);
   const exists = (id: string): boolean => core.graph.getNode(id) !== undefined;
   const plan = planPaste(fragment, exists, target, false, opts.withInputs ? exists : undefined);
+  // instances whose definitions this graph lacks (or holds otherwise): the definitions come along, in one undoable step
+  const used = [...new Set(plan.nodes.flatMap((n) => (typeof n.component === 'string' ? [n.component] : [])))];
+  if (used.length && !hasSameComponents(core.root, fragment.components ?? {}, used)) return pasteWithDefinitions(core, fragment, plan, used);
   const added: string[] = [];
   const problems: string[] = [];
   await core.gesture(async () => {
@@ -87,16 +94,33 @@ export async function duplicate(core: EditorCore): Promise<string[]> {
   return core.paste(text, { x: min.x + 40, y: min.y + 40 });
 }
 
+/** Pastes nodes whose instances need definitions the graph lacks: definitions and nodes in one replaceGraph step. */
+async function pasteWithDefinitions(core: EditorCore, fragment: GraphDocument, plan: PastePlan, used: readonly string[]): Promise<string[]> {
+  const made = await core.components.replaceGraph((g, root) => {
+    const rename = adoptComponents(root, fragment.components ?? {}, used);
+    for (const n of plan.nodes) {
+      const { id, type, params, position, mode, component, ...extra } = n;
+      const c = typeof component === 'string' ? (rename.get(component) ?? component) : undefined;
+      g.addNode({ id, type, ...(c !== undefined ? { component: c } : {}), params: params ?? {}, position, ...(mode === 'bypass' || mode === 'mute' ? { mode } : {}), extra, allowUnknownType: true });
+    }
+    for (const e of plan.edges) if (g.getNode(e.from.node) && g.getNode(e.to.node) && !g.checkConnect(e.from, e.to)) g.connect(e.from, e.to, e.reroute ? { reroute: e.reroute } : undefined);
+    return plan.nodes.map((n) => n.id);
+  });
+  return made ? [...made] : [];
+}
+
 export async function addNodeDocument(core: EditorCore, nd: NodeDocument, problems: string[]): Promise<boolean> {
-  const { id, type, params, position, mode, ...extra } = nd;
-  const entry = core.entries.get(type);
+  const { id, type, params, position, mode, component, ...extra } = nd;
+  const def = typeof component === 'string' ? core.root.components.get(component) : undefined;
+  const entry = def ? catalogEntry(instanceDefinition(def)) : core.entries.get(type);
   const ports = { inputs: [] as string[], outputs: [] as string[] };
   const n = new EditorNode(id, type, entry, { ...(params ?? {}) }, extra, ports);
   if (mode === 'bypass' || mode === 'mute') n.mode = mode;
+  if (typeof component === 'string') n.component = component;
   try {
     // Validate first, for a message that names the problem.
-    const probe = new Graph(core.registry);
-    probe.addNode({ id, type, params: params ?? {}, allowUnknownType: true });
+    const probe = new Graph(core.registry, { components: core.root.components });
+    probe.addNode({ id, type, ...(typeof component === 'string' ? { component } : {}), params: params ?? {}, allowUnknownType: true });
   } catch (e) {
     problems.push((e as Error).message);
     return false;

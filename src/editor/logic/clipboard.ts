@@ -9,12 +9,41 @@
 import { FORMAT_ID, FORMAT_VERSION, type EdgeDocument, type GraphDocument, type NodeDocument } from '../../engine/format';
 import { idForCopy } from './ids';
 
-export function copyFragment(doc: GraphDocument, ids: Iterable<string>): GraphDocument {
+/**
+ * The fragment of `doc` (the graph on the canvas) holding nodes `ids`; copied component
+ * instances bring the definitions they use from `components` (the file's), so they paste
+ * into any graph.
+ */
+export function copyFragment(doc: GraphDocument, ids: Iterable<string>, components: GraphDocument['components'] = doc.components): GraphDocument {
   const keep = new Set(ids);
   const nodes = doc.nodes.filter((n) => keep.has(n.id)).map((n) => structuredClone(n));
   const edges = doc.edges.filter((e) => keep.has(e.from.node) && keep.has(e.to.node)).map((e) => structuredClone(e));
   const inputs = doc.edges.filter((e) => !keep.has(e.from.node) && keep.has(e.to.node)).map((e) => structuredClone(e));
-  return { format: FORMAT_ID, version: FORMAT_VERSION, name: 'pixel-loom clipboard', nodes, edges, ...(inputs.length ? { ui: { inputs } } : {}) };
+  const used = usedDefinitions(components ?? {}, nodes);
+  return {
+    format: FORMAT_ID,
+    version: FORMAT_VERSION,
+    name: 'pixel-loom clipboard',
+    ...(Object.keys(used).length ? { components: used } : {}),
+    nodes,
+    edges,
+    ...(inputs.length ? { ui: { inputs } } : {}),
+  };
+}
+
+/** The definitions `nodes` use, directly or through other definitions. */
+function usedDefinitions(components: NonNullable<GraphDocument['components']>, nodes: readonly NodeDocument[]): NonNullable<GraphDocument['components']> {
+  const out: NonNullable<GraphDocument['components']> = {};
+  const visit = (list: readonly NodeDocument[]): void => {
+    for (const n of list) {
+      const c = (n as { component?: unknown }).component;
+      if (typeof c !== 'string' || Object.prototype.hasOwnProperty.call(out, c) || !Object.prototype.hasOwnProperty.call(components, c)) continue;
+      out[c] = structuredClone(components[c]!);
+      visit(components[c]!.nodes as NodeDocument[]);
+    }
+  };
+  visit(nodes);
+  return out;
 }
 
 /** The edges into the copied nodes from nodes that were not copied (paste with connections). */
