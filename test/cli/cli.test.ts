@@ -3,35 +3,18 @@
  * graph, --set, --npy, --backend, and the bad-input paths with their one-line messages.
  * All spawns start together in beforeAll (each costs ~1–2 s of tsx + wasm start-up).
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeNpy } from '../../src/cli/npy';
+import { ROOT, cli, type CliRun as Run } from '../helpers/spawnCli';
 import { decodeImageSync } from '../../src/nodes/lib/codec';
 
-const ROOT = path.resolve(__dirname, '..', '..');
-const BIN = path.join(ROOT, 'bin', 'pixel-loom.mjs');
 const GRAPHS = path.join(ROOT, 'graphs');
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
-function cli(args: string[], cwd = ROOT): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, NO_COLOR: '1' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 type OutputEntry = number | string | { file: string; shape: number[] };
 interface ResultJson {

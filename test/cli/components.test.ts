@@ -5,7 +5,6 @@
  * only); an image.save inside an instance writes under <out>/<instance>/; batch sweeps and
  * inputs by path; `nodes <graph>` lists the components.
  */
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,29 +12,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { flattenGraph } from '../../src/engine/flatten';
 import { graphToDocument, parseGraph, serializeGraph } from '../../src/engine/format';
 import { createRegistry } from '../../src/nodes';
+import { ROOT, cli, type CliRun as Run } from '../helpers/spawnCli';
 
-const ROOT = path.resolve(__dirname, '..', '..');
-const BIN = path.join(ROOT, 'bin', 'pixel-loom.mjs');
 const GRAPHS = path.join(ROOT, 'graphs');
 const NESTED = path.join(GRAPHS, 'components-nested.graph.json');
 const TWICE = path.join(GRAPHS, 'components-two-instances.graph.json');
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-function cli(args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 let tmp = '';
 const runs: Record<string, Run> = {};
