@@ -216,6 +216,8 @@ describe('components in the editor', () => {
     await waitIdle(page);
     await expect.poll(async () => page.locator(tid('status-sharp')).getAttribute('data-status'), { timeout: 20_000 }).toMatch(/^(ok|cached)$/);
     expect((await output(page, 'sharp', 'image')).samples).toEqual(s2);
+    // the inner blur's sigma is promoted: the node says what s2 sets for it
+    expect(await page.locator(tid('promoted-note-blur-sigma')).textContent()).toContain('promoted as “sigma”: s2 sets 3');
 
     // an edit inside changes every instance (the definition is shared)
     const amount = page.locator(tid('param-sharp-amount'));

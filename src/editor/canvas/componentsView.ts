@@ -67,6 +67,18 @@ export class ComponentsView {
     return scope ? (this.core.root.components.get(scope.component)?.params ?? []) : null;
   }
 
+  /**
+   * Inside a component: the promoted name of inner `node.param`, the instance entered, and
+   * the value that instance sets for it (undefined: it keeps the definition's); else null.
+   */
+  promotedAt(node: string, param: string): { name: string; instance: string; value: unknown } | null {
+    const scope = this.scopes.at(-1);
+    const p = scope ? this.core.root.components.get(scope.component)?.params.find((x) => x.node === node && x.param === param) : undefined;
+    if (!scope || !p) return null;
+    const inst = scope.parent.getNode(scope.instance);
+    return { name: p.name, instance: scope.instance, value: inst && Object.prototype.hasOwnProperty.call(inst.params, p.name) ? inst.params[p.name] : undefined };
+  }
+
   /** The graph on the canvas as a document while the inside of an instance is shown, else undefined. */
   viewDocument(): GraphDocument | undefined {
     return this.scopes.length ? graphToDocument(this.core.graph) : undefined;
