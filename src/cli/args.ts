@@ -47,6 +47,8 @@ export interface EvalOptions {
   maxFileBytes: number;
   /** The memory budget: the most tensor data one node may output, in bytes. */
   maxMemory: number;
+  /** `--cache <dir>`: node results kept between runs (null: none). */
+  cache: string | null;
   debug: boolean;
 }
 
@@ -94,6 +96,8 @@ Options of run (and batch):
                           only files inside the graph file's folder are read
   --max-file-size <size>  largest image file read, e.g. 64M (default 256M)
   --max-memory <size>     most tensor data one node may output, e.g. 2G (default 1G)
+  --cache <dir>           keep node results in <dir> between runs: a rerun computes only
+                          what changed (result.json "executed" lists what computed)
   --debug                 print stack traces of errors
 
 Options of run:
@@ -207,6 +211,7 @@ interface RawEvalOptions {
   allowRead: string[];
   maxFileSize: number;
   maxMemory: number;
+  cache?: string;
   debug?: boolean;
 }
 
@@ -221,11 +226,12 @@ function withEvalOptions(cmd: Program): Program {
     .option('--allow-read <dir>', '', collectDir, [] as string[])
     .option('--max-file-size <size>', '', (v: string) => parseSize('--max-file-size', v), 256 * 1024 * 1024)
     .option('--max-memory <size>', '', (v: string) => parseSize('--max-memory', v), 1024 ** 3)
+    .option('--cache <dir>')
     .option('--debug');
 }
 
 function evalOptions(o: RawEvalOptions): EvalOptions {
-  return { backend: o.backend, npy: !!o.npy, maxSize: o.maxSize, allowRead: o.allowRead, maxFileBytes: o.maxFileSize, maxMemory: o.maxMemory, debug: !!o.debug };
+  return { backend: o.backend, npy: !!o.npy, maxSize: o.maxSize, allowRead: o.allowRead, maxFileBytes: o.maxFileSize, maxMemory: o.maxMemory, cache: o.cache ?? null, debug: !!o.debug };
 }
 
 /** commander's errors in this CLI's words (one line, naming the argument). */

@@ -377,7 +377,9 @@ export async function evaluateAndWrite(
 
     const timings: Record<string, number> = {};
     for (const [id, ms] of result.timings) timings[id] = Math.round(ms * 1000) / 1000;
-    const json: Record<string, unknown> = { backend: result.backend || opts.backendName, outputs, timings };
+    // the nodes that computed in this run; the rest came from a cache (--cache keeps them between runs)
+    const executed = [...result.status].filter(([, st]) => st === 'ok').map(([id]) => id);
+    const json: Record<string, unknown> = { backend: result.backend || opts.backendName, outputs, timings, executed };
     // threads the WebAssembly kernels split large images over (run --threads)
     if (opts.threads !== undefined) json.threads = opts.threads;
     if (Object.keys(skipped).length > 0) json.skipped = skipped;

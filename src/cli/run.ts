@@ -16,6 +16,7 @@ import { initNodeBackend } from './tfNode';
 import { initKernels } from '../kernels';
 import { startNodeKernelThreads } from './kernelThreads';
 import type { CliIO } from './main';
+import { DirStore } from './dirStore';
 
 type RunCommand = Extract<Command, { kind: 'run' }>;
 
@@ -72,7 +73,8 @@ async function runGraph(cmd: RunCommand, io: CliIO): Promise<number> {
   // 4. Evaluate every sink, after checking every file the graph names against the read rules.
   const host = createNodeHost({ baseDir: path.dirname(graphPath), maxImageSide: cmd.maxSize, allowRead: cmd.allowRead, maxFileBytes: cmd.maxFileBytes });
   await checkSources(graph, host);
-  const engine = new Engine({ registry, host, maxOutputBytes: cmd.maxMemory, memoryHint: 'raise it with --max-memory' });
+  const store = cmd.cache ? new DirStore(path.resolve(cmd.cache)) : undefined;
+  const engine = new Engine({ registry, host, maxOutputBytes: cmd.maxMemory, memoryHint: 'raise it with --max-memory', ...(store ? { store } : {}) });
   const t0 = performance.now();
   try {
     const state = { done: 0, total: 0 };

@@ -19,6 +19,7 @@ import { inputSignature, nodeSignature } from './signature';
 import { modeOutcome, passThroughPorts, type PassedSource } from './modes';
 import { ResourcePool } from './resources';
 import { flattenGraph } from './flatten';
+import { storeKey, type ResultStore, type StoredValue } from './resultStore';
 import { Run } from './run';
 import { flatTargets, instanceEvents, instanceView } from './instances';
 import { Graph } from './graph';
@@ -67,6 +68,8 @@ export interface EngineOptions {
   maxOutputBytes?: number;
   /** How the user raises maxOutputBytes, appended to its errors (CLI: `raise it with --max-memory`). */
   memoryHint?: string;
+  /** Persistent results (resultStore.ts): used instead of computing, and filled by every computation. */
+  store?: ResultStore;
 }
 
 export const DEFAULT_MAX_OUTPUT_BYTES = 1024 ** 3;
@@ -137,7 +140,8 @@ interface NodeOutcome {
 
 
 export class Engine {
-  readonly stats = { computes: 0, loads: 0, hits: 0 };
+  readonly stats = { computes: 0, loads: 0, hits: 0, restored: 0, stored: 0, storeErrors: 0 };
+  private readonly store: ResultStore | undefined;
   private readonly registry: NodeRegistry;
   private readonly cache: TensorCache;
   private readonly resources: ResourcePool;
@@ -162,6 +166,7 @@ export class Engine {
     this.cache = new TensorCache(opts.cacheBudgetBytes ?? DEFAULT_CACHE_BUDGET_BYTES);
     this.maxOutputBytes = opts.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
     this.memoryHint = opts.memoryHint;
+    this.store = opts.store;
   }
 
   cacheInfo(): { entries: number; bytes: number; budget: number } {
@@ -466,9 +471,53 @@ export class Engine {
       const estimate = def.outputBytes(params as never, inputs);
       if (Number.isFinite(estimate) && estimate > this.maxOutputBytes) throw new MemoryBudgetError(estimate, this.maxOutputBytes, 'before', this.memoryHint);
     }
+    const restored = this.store ? await this.restore(run, def, sig) : null;
+    if (restored) return { entry: restored, sig, hit: true, summary: resource?.summary };
     this.stats.computes++;
     const entry = await this.computeNode(run, def, id, inputs, params, resource, sig);
+    if (this.store) await this.keep(def, sig, entry);
     return { entry, sig, hit: false, summary: resource?.summary };
+  }
+
+  /** The node's outputs from the persistent store, adopted by the cache; null when not stored (or unusable). */
+  private async restore(run: Run, def: AnyNodeDefinition, sig: string): Promise<CacheEntry | null> {
+    let stored: Readonly<Record<string, StoredValue>> | null;
+    try {
+      stored = await run.race(this.store!.get(storeKey(sig, tf.getBackend())));
+    } catch (e) {
+      if (e instanceof Cancelled) throw e;
+      this.stats.storeErrors++;
+      return null;
+    }
+    if (!stored) return null;
+    for (const [port, spec] of Object.entries(def.outputs)) {
+      const v = hasOwn(stored, port) ? stored[port] : undefined;
+      if (!v || (v.kind === 'number') !== (spec.type === 'number')) return null;
+    }
+    const outputs: Record<string, Value> = {};
+    for (const port of Object.keys(def.outputs)) {
+      const v = stored[port]!;
+      outputs[port] = v.kind === 'number' ? v.value : tf.tensor(v.data, [...v.shape], v.dtype);
+    }
+    this.stats.restored++;
+    return this.cache.set(sig, outputs, 0);
+  }
+
+  /** Puts a computed result into the persistent store; a failing store costs nothing but the copy. */
+  private async keep(def: AnyNodeDefinition, sig: string, entry: CacheEntry): Promise<void> {
+    try {
+      const out: Record<string, StoredValue> = {};
+      for (const port of Object.keys(def.outputs)) {
+        const v = entry.outputs[port];
+        if (typeof v === 'number') out[port] = { kind: 'number', value: v };
+        else if (v instanceof Tensor) out[port] = { kind: 'tensor', dtype: v.dtype, shape: [...v.shape], data: (await v.data()) as Float32Array | Int32Array | Uint8Array };
+        else return;
+      }
+      await this.store!.put(storeKey(sig, tf.getBackend()), out);
+      this.stats.stored++;
+    } catch {
+      this.stats.storeErrors++;
+    }
   }
 
   /** Runs compute inside tf.tidy, checks and reads back its outputs, and caches them. */

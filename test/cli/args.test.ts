@@ -8,7 +8,7 @@ import { decodeNpy, encodeNpy } from '../../src/cli/npy';
 
 describe('parseArgs', () => {
   it('run with every option, in both --flag value and --flag=value forms', () => {
-    expect(parseArgs(['run', 'g.json', '--out=o', '--backend', 'cpu', '--set', 'a.b=1', '--set=n.x.y=text', '--npy', '--max-size', '512', '--allow-read', '/data', '--allow-read=/more', '--max-file-size', '64M', '--max-memory=1.5G'])).toEqual({
+    expect(parseArgs(['run', 'g.json', '--out=o', '--backend', 'cpu', '--set', 'a.b=1', '--set=n.x.y=text', '--npy', '--max-size', '512', '--allow-read', '/data', '--allow-read=/more', '--max-file-size', '64M', '--max-memory=1.5G', '--cache', 'c'])).toEqual({
       kind: 'run',
       graph: 'g.json',
       out: 'o',
@@ -23,9 +23,11 @@ describe('parseArgs', () => {
       allowRead: ['/data', '/more'],
       maxFileBytes: 64 * 1024 * 1024,
       maxMemory: 1.5 * 1024 ** 3,
+      cache: 'c',
       threads: 1,
       debug: false,
     });
+    expect(parseArgs(['run', 'g.json', '--out', 'o'])).toMatchObject({ cache: null });
   });
 
   it('run --threads: a count, auto (up to 4, the cores there are), bad values name the flag', () => {

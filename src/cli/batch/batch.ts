@@ -63,7 +63,7 @@ function taskOf(p: Planned, cmd: BatchCommand, job: JobSpec): JobTask {
     sets: cmd.sets,
     files: job.item.files,
     sweep: job.sweep,
-    options: { backend: cmd.backend, npy: cmd.npy, maxSize: cmd.maxSize, allowRead: cmd.allowRead.map((d) => path.resolve(d)), maxFileBytes: cmd.maxFileBytes, maxMemory: cmd.maxMemory, debug: cmd.debug },
+    options: { backend: cmd.backend, npy: cmd.npy, maxSize: cmd.maxSize, allowRead: cmd.allowRead.map((d) => path.resolve(d)), maxFileBytes: cmd.maxFileBytes, maxMemory: cmd.maxMemory, cache: cmd.cache === null ? null : path.resolve(cmd.cache), debug: cmd.debug },
   };
 }
 

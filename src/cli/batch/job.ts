@@ -26,6 +26,7 @@ import { createNodeHost, type NodeHost } from '../host';
 import { initNodeBackend } from '../tfNode';
 import { initKernels } from '../../kernels';
 import { writeAtomicText } from './files';
+import { DirStore } from '../dirStore';
 
 /** Everything a job needs; plain data (it crosses threads and the Redis queue). */
 export interface JobTask {
@@ -98,7 +99,7 @@ let context: Promise<ThreadContext> | null = null;
 let contextKey = '';
 
 function threadContext(opts: EvalOptions): Promise<ThreadContext> {
-  const key = `${opts.backend}|${opts.maxMemory}`;
+  const key = `${opts.backend}|${opts.maxMemory}|${opts.cache ?? ''}`;
   if (context && key === contextKey) return context;
   contextKey = key;
   const previous = context;
@@ -114,7 +115,9 @@ function threadContext(opts: EvalOptions): Promise<ThreadContext> {
       readSource: (source, signal) => current.current.readSource(source, signal),
       readModelFile: (file, signal) => current.current.readModelFile!(file, signal),
     };
-    const engine = new Engine({ registry: createRegistry(), host, maxOutputBytes: opts.maxMemory, memoryHint: 'raise it with --max-memory' });
+    // --cache: the workers share one folder (atomic renames: a reader never sees half a file)
+    const store = opts.cache ? new DirStore(opts.cache) : undefined;
+    const engine = new Engine({ registry: createRegistry(), host, maxOutputBytes: opts.maxMemory, memoryHint: 'raise it with --max-memory', ...(store ? { store } : {}) });
     return { engine, backend: choice.name, host: current };
   })();
   return context;
