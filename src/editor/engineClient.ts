@@ -217,6 +217,11 @@ export class EngineClient {
     });
   }
 
+  /** Kept previews: `info` reports their size, `clear` deletes them, `cap` sets the size cap; the worker answers with a `results` message. */
+  results(action: 'info' | 'clear' | 'cap', cap?: number): void {
+    this.post({ type: 'results', action, ...(cap !== undefined ? { cap } : {}) });
+  }
+
   /** Switches the backend; the worker answers with a `backend` message (see on()). */
   setBackend(pref: BackendPreference): void {
     this.post({ type: 'setBackend', backend: pref });

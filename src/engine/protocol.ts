@@ -52,6 +52,8 @@ export type ToWorker =
   | { readonly type: 'cancel'; readonly runId: number }
   /** Largest tensor data one node may output, in bytes (the memory budget checked before a node runs). */
   | { readonly type: 'setLimits'; readonly maxOutputBytes: number }
+  /** Kept previews (persistent results): report their size, clear them, or set the size cap. */
+  | { readonly type: 'results'; readonly action: 'info' | 'clear' | 'cap'; readonly cap?: number }
   /**
    * Float data of one output (for the preview panel). `key`: the node's evaluation key as the
    * editor sees it now (src/engine/evalKey.ts); a result computed for another key is refused.
@@ -95,7 +97,10 @@ export type FromWorker =
   | { readonly type: 'value'; readonly runId: number; readonly node: string; readonly key: string; readonly port: string; readonly value: number | 'Infinity' | '-Infinity' | 'NaN' }
   /** A latent output's shape. */
   | { readonly type: 'latent'; readonly runId: number; readonly node: string; readonly key: string; readonly port: string; readonly shape: readonly number[] }
-  | { readonly type: 'done'; readonly runId: number; readonly cancelled: boolean; readonly ms: number; readonly error?: string }
+  /** `computes`: nodes that computed in this run (the rest came from a cache). */
+  | { readonly type: 'done'; readonly runId: number; readonly cancelled: boolean; readonly ms: number; readonly error?: string; readonly computes?: number }
+  /** The kept previews (persistent results in IndexedDB): size, cap, and why they are off (memory only). */
+  | { readonly type: 'results'; readonly bytes: number; readonly entries: number; readonly cap: number; readonly off: string | null }
   | {
       readonly type: 'output';
       readonly requestId: number;

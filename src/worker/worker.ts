@@ -27,6 +27,7 @@ import { createRegistry } from '../nodes/index';
 import { chooseBackend } from './backend';
 import { ASSET_PREFIX, createBrowserHost } from './host';
 import { strideFor, subsample } from './subsample';
+import { DEFAULT_RESULTS_CAP, IdbResultStore } from './idbStore';
 import { thumbnailPixels, toBitmap } from './thumbnail';
 
 interface WorkerScope {
@@ -37,7 +38,13 @@ const scope = self as unknown as WorkerScope;
 
 const registry = createRegistry();
 const host = createBrowserHost();
-const engine = new Engine({ registry, host, memoryHint: 'raise the memory limit in the status bar' });
+// Results persist in IndexedDB: a reopened graph shows its previews without computing.
+const results = new IdbResultStore(DEFAULT_RESULTS_CAP, () => void postResults());
+const engine = new Engine({ registry, host, memoryHint: 'raise the memory limit in the status bar', store: results });
+
+async function postResults(): Promise<void> {
+  post({ type: 'results', ...(await results.info()) });
+}
 
 function post(m: FromWorker, transfer: Transferable[] = []): void {
   scope.postMessage(m, transfer);
@@ -158,9 +165,11 @@ async function evaluate(msg: Extract<ToWorker, { type: 'evaluate' }>): Promise<v
   const controller = new AbortController();
   current = { runId, controller };
   const t0 = performance.now();
+  const computes0 = engine.stats.computes;
   const finish = (extra: { cancelled: boolean; error?: string }): void => {
     if (current?.runId === runId) current = null;
-    post({ type: 'done', runId, ms: performance.now() - t0, ...extra });
+    post({ type: 'done', runId, ms: performance.now() - t0, computes: engine.stats.computes - computes0, ...extra });
+    void postResults();
   };
 
   const base = msg.baseUrl ?? `${self.location.origin}/`;
@@ -363,6 +372,13 @@ scope.onmessage = (e: MessageEvent<ToWorker>) => {
       break;
     case 'cancel':
       if (current && current.runId <= msg.runId) current.controller.abort();
+      break;
+    case 'results':
+      void (async () => {
+        if (msg.action === 'clear') await results.clear().catch(() => undefined);
+        if (msg.action === 'cap' && msg.cap !== undefined && Number.isFinite(msg.cap) && msg.cap >= 0) await results.setCap(msg.cap).catch(() => undefined);
+        await postResults();
+      })();
       break;
     case 'setLimits':
       if (Number.isFinite(msg.maxOutputBytes) && msg.maxOutputBytes > 0) engine.maxOutputBytes = msg.maxOutputBytes;

@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'n
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decode, encode } from '../../src/cli/dirStore';
+import { decodeResult as decode, encodeResult } from '../../src/engine/resultCodec';
 import { ROOT, cli, type CliRun } from '../helpers/spawnCli';
 
 const GRAPH = path.join(ROOT, 'graphs', 'denoise.graph.json');
@@ -110,7 +110,7 @@ describe('cache file format', () => {
       labels: { kind: 'tensor', dtype: 'int32', shape: [3], data: Int32Array.from([-1, 0, 7]) },
       mask: { kind: 'tensor', dtype: 'bool', shape: [2], data: Uint8Array.from([1, 0]) },
     } as const;
-    const buf = encode(outputs);
+    const buf = Buffer.from(encodeResult(outputs));
     const back = decode(buf)!;
     expect(back.n).toEqual(outputs.n);
     expect(back.inf).toEqual(outputs.inf);

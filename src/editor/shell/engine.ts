@@ -62,6 +62,7 @@ export function createEngineSession(s: EditorSession) {
     s.client = c;
     s.clientRef.value = markRaw(c);
     c.setScope(s.core.value?.components.prefix() ?? '');
+    c.results('info');
     c.setLimits(state.memoryLimit);
     c.on((m) => {
       if (s.client !== c) return;

@@ -15,6 +15,10 @@ import type { EditorSession } from './session';
 export interface PixelLoomHooks {
   document(): GraphDocument | null;
   idle(): Promise<void>;
+  /** Node computations since the page opened (cache hits, memory or kept, not counted). */
+  executions(): number;
+  /** A param edit as the node's field makes it (validated, undoable); the refusal message or null. */
+  setParam(node: string, name: string, value: unknown): string | null;
   readonly catalog: readonly NodeCatalogEntry[];
   backend(): BackendInfo | null;
   /** Replaces the open graph's content with `doc` (an edit: it is autosaved). */
@@ -36,6 +40,8 @@ export interface PixelLoomHooks {
 export function createTestHooks(s: EditorSession, engine: EngineSession, lib: LibrarySession): PixelLoomHooks {
   return {
     document: () => s.core.value?.document() ?? null,
+    executions: () => s.run.global.executions,
+    setParam: (node, name, value) => s.setParam(node, name, value),
     idle: async () => {
       await s.ready;
       await s.scheduler?.idle();

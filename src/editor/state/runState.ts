@@ -67,6 +67,10 @@ export interface GlobalRunState {
   version: number;
   backend: BackendInfo | null;
   fatal: string | null;
+  /** Node computations since the page opened (results from a cache — memory or kept — not counted). */
+  executions: number;
+  /** The kept previews (persistent results): size, cap, and why they are kept in memory only. */
+  results: { bytes: number; entries: number; cap: number; off: string | null } | null;
 }
 
 type Scheduler = (flush: () => void) => void;
@@ -101,7 +105,7 @@ const defaultScheduler: Scheduler = (flush) => nextFrame(flush);
 export class RunState {
   /** Per-node state (each entry reactive; the map itself is not: read `global.version` to follow it). */
   readonly nodes = new Map<string, NodeRunState>();
-  readonly global: GlobalRunState = reactive({ running: false, done: 0, total: 0, lastMs: null, lastError: null, stopped: false, revision: 0, version: 0, backend: null, fatal: null });
+  readonly global: GlobalRunState = reactive({ running: false, done: 0, total: 0, lastMs: null, lastError: null, stopped: false, revision: 0, version: 0, backend: null, fatal: null, executions: 0, results: null });
   private queue: FromWorker[] = [];
   private scheduled = false;
   private previewRevision = 0;
@@ -346,7 +350,11 @@ export class RunState {
         s.latents = { ...s.latents, [m.port]: m.shape };
         break;
       }
+      case 'results':
+        this.global.results = { bytes: m.bytes, entries: m.entries, cap: m.cap, off: m.off };
+        break;
       case 'done': {
+        if (m.computes) this.global.executions += m.computes;
         this.finished = Math.max(this.finished, m.runId);
         if (m.runId >= this.requested) {
           this.global.running = false;
