@@ -56,7 +56,9 @@ export type Command =
   | { kind: 'help' }
   | { kind: 'version' }
   | { kind: 'nodes'; json: boolean; graph?: string }
-  | ({ kind: 'run'; graph: string; out: string; sets: SetOption[]; threads: number } & EvalOptions)
+  | ({ kind: 'run'; graph: string; out: string; sets: SetOption[]; threads: number; fingerprints: boolean } & EvalOptions)
+  /** Runs the graph again and compares with its fingerprints (the file's, or `against` result.json's). */
+  | ({ kind: 'check'; graph: string; against: string | null; sets: SetOption[] } & EvalOptions)
   | ({
       kind: 'batch';
       graph: string;
@@ -80,6 +82,10 @@ Usage:
                    [--sweep <node.param>=<v1,v2,…|start:stop:step>]… [--set node.param=value]…
                    [--jobs N] [--backend …] [--queue redis://host:port[/db]] [--fail-fast]
   pixel-loom worker --queue redis://host:port[/db] [--jobs N] [--backend …]
+  pixel-loom check <graph.json> [--against <result.json>] [options of run]
+                                   run again and compare with the fingerprints of an earlier
+                                   run: bit-identical, within tolerance, or the first node
+                                   that diverged (exit 1)
   pixel-loom nodes [--json]        list the node catalogue
   pixel-loom nodes <graph.json> [--json]
                                    list the components of a graph: ports, promoted params
@@ -101,6 +107,8 @@ Options of run (and batch):
   --debug                 print stack traces of errors
 
 Options of run:
+  --fingerprints          result.json gets every output's fingerprint (a hash of the exact
+                          values and a coarse summary), for \`pixel-loom check --against\`
   --threads <N|auto>      split large images into row bands over N threads for the
                           WebAssembly kernels (cpu and wasm backends; default 1; auto:
                           up to 4, the cores there are); the result is the same
@@ -279,10 +287,18 @@ export function parseArgs(argv: readonly string[]): Command {
 
   withEvalOptions(program.command('run').argument('[graph]'))
     .option('--threads <N>', '', parseThreads, 1)
-    .action((graph: string | undefined, o: RawEvalOptions & { threads: number }) => {
+    .option('--fingerprints')
+    .action((graph: string | undefined, o: RawEvalOptions & { threads: number; fingerprints?: boolean }) => {
       if (graph === undefined) throw new UsageError('run: missing the graph file (pixel-loom run <graph.json> --out <dir>)');
       if (o.out === undefined || o.out === '') throw new UsageError('run: missing --out <dir>');
-      result = { kind: 'run', graph, out: o.out, sets: o.set, threads: o.threads, ...evalOptions(o) };
+      result = { kind: 'run', graph, out: o.out, sets: o.set, threads: o.threads, fingerprints: !!o.fingerprints, ...evalOptions(o) };
+    });
+
+  withEvalOptions(program.command('check').argument('[graph]'))
+    .option('--against <result.json>')
+    .action((graph: string | undefined, o: RawEvalOptions & { against?: string }) => {
+      if (graph === undefined) throw new UsageError('check: missing the graph file (pixel-loom check <graph.json> [--against <result.json>])');
+      result = { kind: 'check', graph, against: o.against ?? null, sets: o.set, ...evalOptions(o) };
     });
 
   withEvalOptions(program.command('batch').argument('[graph]'))
@@ -325,6 +341,6 @@ export function parseArgs(argv: readonly string[]): Command {
     if (e instanceof CommanderError) throw translate(e, args);
     throw e;
   }
-  if (!result) throw new UsageError(`unknown command ${JSON.stringify(args[0])} (expected run, batch, worker or nodes; try --help)`);
+  if (!result) throw new UsageError(`unknown command ${JSON.stringify(args[0])} (expected run, check, batch, worker or nodes; try --help)`);
   return result;
 }

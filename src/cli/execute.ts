@@ -6,7 +6,8 @@
 import { access, constants, mkdir, open, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { UpstreamFailure, type Engine, type EngineEvent } from '../engine/evaluate';
+import { UpstreamFailure, type Engine, type EngineEvent, type EvaluationResult } from '../engine/evaluate';
+import { fingerprintOf, type Fingerprints } from '../engine/fingerprint';
 import { GraphError } from '../engine/errors';
 import { parseGraph } from '../engine/format';
 import { COMPONENT_TYPE } from '../engine/components';
@@ -309,11 +310,26 @@ export interface WriteResult {
  * `outDir` (which exists). A source refused by the read rules while running (e.g. a custom
  * model's weights) throws UsageError, like one refused before.
  */
+/** Every evaluated node's outputs as fingerprints (engine/fingerprint.ts), in evaluation order. */
+async function fingerprintsOf(graph: Graph, result: EvaluationResult): Promise<Fingerprints> {
+  const out: Fingerprints = {};
+  for (const [id, st] of result.status) {
+    if ((st !== 'ok' && st !== 'cached') || !graph.getNode(id)) continue;
+    const outs = result.outputs(id);
+    if (!outs) continue;
+    for (const [port, v] of Object.entries(outs)) {
+      if (typeof v !== 'number' && !(v instanceof tf.Tensor)) continue;
+      (out[id] ??= {})[port] = await fingerprintOf(v);
+    }
+  }
+  return out;
+}
+
 export async function evaluateAndWrite(
   graph: Graph,
   engine: Engine,
   outDir: string,
-  opts: { npy: boolean; backendName: string; threads?: number; onEvent?: (e: EngineEvent) => void; signal?: AbortSignal },
+  opts: { npy: boolean; backendName: string; threads?: number; onEvent?: (e: EngineEvent) => void; signal?: AbortSignal; fingerprints?: boolean },
 ): Promise<WriteResult> {
   const sinks = graph.sinks();
   const planned = planFiles(graph, sinks);
@@ -383,6 +399,7 @@ export async function evaluateAndWrite(
     // threads the WebAssembly kernels split large images over (run --threads)
     if (opts.threads !== undefined) json.threads = opts.threads;
     if (Object.keys(skipped).length > 0) json.skipped = skipped;
+    if (opts.fingerprints) json.fingerprints = await fingerprintsOf(graph, result);
     if (errors.size > 0) json.errors = Object.fromEntries(errors);
     try {
       await writeFile(path.join(outDir, 'result.json'), `${JSON.stringify(json, null, 2)}\n`);

@@ -80,6 +80,10 @@ export async function main(argv: readonly string[], io: CliIO = defaultIO): Prom
         const { runCommand } = await import('./run');
         return await runCommand(cmd, io);
       }
+      case 'check': {
+        const { checkCommand } = await import('./check');
+        return await checkCommand(cmd, io);
+      }
       // Loaded only for these commands (the pool and the queue client are not small).
       case 'batch': {
         const { runBatch } = await import('./batch/batch');

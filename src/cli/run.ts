@@ -37,15 +37,21 @@ function progressLine(e: EngineEvent, graph: Graph, state: { done: number; total
 /** A private XDG_RUNTIME_DIR made for the WebGPU probe, removed when the run ends. */
 let runtimeDir: string | undefined;
 
-export async function runCommand(cmd: RunCommand, io: CliIO): Promise<number> {
+/** What a run wrote (for `pixel-loom check`): result.json's content and the graph as evaluated. */
+export interface RunOutcome {
+  json: Record<string, unknown>;
+  graph: Graph;
+}
+
+export async function runCommand(cmd: RunCommand, io: CliIO, outcome?: (o: RunOutcome) => void): Promise<number> {
   try {
-    return await runGraph(cmd, io);
+    return await runGraph(cmd, io, outcome);
   } finally {
     if (runtimeDir) await rm(runtimeDir, { recursive: true, force: true });
   }
 }
 
-async function runGraph(cmd: RunCommand, io: CliIO): Promise<number> {
+async function runGraph(cmd: RunCommand, io: CliIO, outcome?: (o: RunOutcome) => void): Promise<number> {
   const registry = createRegistry();
 
   // 1. The graph file (with --set applied), 2. the output folder.
@@ -82,6 +88,7 @@ async function runGraph(cmd: RunCommand, io: CliIO): Promise<number> {
       npy: cmd.npy,
       backendName,
       threads,
+      fingerprints: cmd.fingerprints,
       ...(io.tty
         ? {
             onEvent: (e: EngineEvent) => {
@@ -95,6 +102,7 @@ async function runGraph(cmd: RunCommand, io: CliIO): Promise<number> {
     // that failed only because an input came from a failed node).
     for (const id of written.rootErrors) io.stderr(`error: ${written.errors.get(id)}`);
     const failed = written.errors.size;
+    outcome?.({ json: written.json, graph });
     io.stdout(
       `pixel-loom run: ${graph.nodeIds().length} nodes, ${failed === 0 ? 'all ok' : `${failed} failed`}, ${((performance.now() - t0) / 1000).toFixed(2)} s on ${String(written.json.backend)} → ${path.join(cmd.out, 'result.json')}`,
     );

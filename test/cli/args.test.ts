@@ -25,6 +25,7 @@ describe('parseArgs', () => {
       maxMemory: 1.5 * 1024 ** 3,
       cache: 'c',
       threads: 1,
+      fingerprints: false,
       debug: false,
     });
     expect(parseArgs(['run', 'g.json', '--out', 'o'])).toMatchObject({ cache: null });
