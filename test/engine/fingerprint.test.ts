@@ -33,8 +33,8 @@ describe('fingerprints', () => {
     expect(comparePort('n', 'v', { value: 'NaN' }, { value: 'NaN' }).verdict).toBe('identical');
     expect(comparePort('n', 'v', { value: 1 }, undefined).verdict).toBe('missing');
     // 8×8 grid of means per channel for an image
-    expect((a as { summary: number[] }).summary).toHaveLength(64);
-    expect((await fingerprintOf(img(() => 0.25, [4, 4, 3])) as { summary: number[] }).summary).toHaveLength(192);
+    expect((a as { summary: readonly number[] }).summary).toHaveLength(64);
+    expect((await fingerprintOf(img(() => 0.25, [4, 4, 3])) as { summary: readonly number[] }).summary).toHaveLength(192);
     tf.dispose(base);
   });
 
