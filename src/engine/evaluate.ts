@@ -19,7 +19,7 @@ import { inputSignature, nodeSignature } from './signature';
 import { modeOutcome, passThroughPorts, type PassedSource } from './modes';
 import { ResourcePool } from './resources';
 import { flattenGraph } from './flatten';
-import { storeKey, type ResultStore, type StoredValue } from './resultStore';
+import { outputsFromStore, storeKey, storedFromOutputs, type ResultStore, type StoredValue } from './resultStore';
 import { Run } from './run';
 import { flatTargets, instanceEvents, instanceView } from './instances';
 import { Graph } from './graph';
@@ -489,16 +489,8 @@ export class Engine {
       this.stats.storeErrors++;
       return null;
     }
-    if (!stored) return null;
-    for (const [port, spec] of Object.entries(def.outputs)) {
-      const v = hasOwn(stored, port) ? stored[port] : undefined;
-      if (!v || (v.kind === 'number') !== (spec.type === 'number')) return null;
-    }
-    const outputs: Record<string, Value> = {};
-    for (const port of Object.keys(def.outputs)) {
-      const v = stored[port]!;
-      outputs[port] = v.kind === 'number' ? v.value : tf.tensor(v.data, [...v.shape], v.dtype);
-    }
+    const outputs = stored ? outputsFromStore(stored, def.outputs) : null;
+    if (!outputs) return null;
     this.stats.restored++;
     return this.cache.set(sig, outputs, 0);
   }
@@ -506,13 +498,8 @@ export class Engine {
   /** Puts a computed result into the persistent store; a failing store costs nothing but the copy. */
   private async keep(def: AnyNodeDefinition, sig: string, entry: CacheEntry): Promise<void> {
     try {
-      const out: Record<string, StoredValue> = {};
-      for (const port of Object.keys(def.outputs)) {
-        const v = entry.outputs[port];
-        if (typeof v === 'number') out[port] = { kind: 'number', value: v };
-        else if (v instanceof Tensor) out[port] = { kind: 'tensor', dtype: v.dtype, shape: [...v.shape], data: (await v.data()) as Float32Array | Int32Array | Uint8Array };
-        else return;
-      }
+      const out = await storedFromOutputs(entry.outputs, def.outputs);
+      if (!out) return;
       await this.store!.put(storeKey(sig, tf.getBackend()), out);
       this.stats.stored++;
     } catch {
