@@ -204,6 +204,10 @@ describe('components in the editor', () => {
     // the file is still the whole graph
     expect((await graph(page)).nodes.map((n) => n.id)).toEqual(['src', 's1', 's2', 'score']);
     await screenshot(page, 'components-03-inside-s1');
+    // a comment has no place in a definition: refused, said why (never silently lost on reload)
+    await page.keyboard.press('c');
+    await expect.poll(async () => page.locator(tid('notice')).textContent(), { timeout: 10_000 }).toBe('comments inside a component are not kept in the file: leave it (Esc) to add one');
+    expect((await graph(page)).comments).toBeUndefined();
 
     // Esc leaves (s1 selected); Tab enters s2: the same inner node now shows s2's result
     await page.locator(tid('canvas')).click({ position: { x: 5, y: 300 } });

@@ -31,6 +31,11 @@ class CommentsAction implements HistoryAction {
 
 /** Frames the selected nodes (or adds a free comment at `at`) with `text`. */
 export function addComment(core: EditorCore, text: string, at?: Position): void {
+  // a component definition has no place for comments in the file: refused rather than lost on reload
+  if (core.components.scopes.length > 0) {
+    core.cb.notice('comments inside a component are not kept in the file: leave it (Esc) to add one', 'info');
+    return;
+  }
   const before = storedComments(core);
   const ids = core.selectedIds();
   if (ids.length > 0 && !at) {
