@@ -82,6 +82,11 @@ describe('persistent previews', () => {
     await waitIdle(again);
     await expect.poll(async () => call(again, 'executions'), { timeout: 20_000 }).toBe(3);
 
+    // the size cap: chosen in the status bar, applied by the worker (its answer sets the menu)
+    await again.locator(tid('results-cap')).selectOption(String(128 * 1024 * 1024));
+    await expect.poll(async () => again.locator(tid('results-cap')).inputValue(), { timeout: 10_000 }).toBe(String(128 * 1024 * 1024));
+    expect(await again.evaluate(() => localStorage.getItem('pixel-loom.resultsCap'))).toBe(String(128 * 1024 * 1024));
+
     await again.locator(tid('results-clear')).click();
     await expect.poll(async () => Number(await again.locator(tid('results-size')).getAttribute('data-bytes')), { timeout: 20_000 }).toBe(0);
     expect(log.errors).toEqual([]);

@@ -19,6 +19,8 @@ import { markRaw } from 'vue';
 
 export const BACKEND_KEY = 'pixel-loom.backend';
 export const MEMORY_KEY = 'pixel-loom.memoryLimit';
+/** The size cap of the kept previews (persistent results), remembered in this browser. */
+export const RESULTS_CAP_KEY = 'pixel-loom.resultsCap';
 /** How long a cancelled run may take to stop before the worker is replaced. */
 export const STOP_GRACE_MS = 750;
 
@@ -62,7 +64,13 @@ export function createEngineSession(s: EditorSession) {
     s.client = c;
     s.clientRef.value = markRaw(c);
     c.setScope(s.core.value?.components.prefix() ?? '');
-    c.results('info');
+    let cap: number | null = null;
+    try {
+      cap = rememberedLimit(localStorage.getItem(RESULTS_CAP_KEY));
+    } catch {
+      /* private mode: the default cap */
+    }
+    c.results(cap !== null ? 'cap' : 'info', cap ?? undefined);
     c.setLimits(state.memoryLimit);
     c.on((m) => {
       if (s.client !== c) return;
@@ -98,6 +106,17 @@ export function createEngineSession(s: EditorSession) {
     } catch (e) {
       s.notice(`The engine could not restart: ${errorText(e)}`, 'error');
     }
+  }
+
+  /** The size cap of the kept previews (the least recently used go beyond it). */
+  function setResultsCap(bytes: number): void {
+    if (!Number.isFinite(bytes) || bytes <= 0) return;
+    try {
+      localStorage.setItem(RESULTS_CAP_KEY, String(bytes));
+    } catch {
+      /* private mode: the choice lasts for this page */
+    }
+    s.client?.results('cap', bytes);
   }
 
   function setMemoryLimit(bytes: number): void {
@@ -265,7 +284,7 @@ export function createEngineSession(s: EditorSession) {
     return { text, base: folder.origin === location.origin ? folder.pathname : folder.href };
   }
 
-  return { startClient, stopRun, setMemoryLimit, setBackend, sendAssets, putImage, installParamWatcher, loadDocument, showText, fetchGraph };
+  return { startClient, stopRun, setMemoryLimit, setResultsCap, setBackend, sendAssets, putImage, installParamWatcher, loadDocument, showText, fetchGraph };
 }
 
 export type EngineSession = ReturnType<typeof createEngineSession>;
