@@ -115,6 +115,13 @@ export function createThumbnails(s: EditorSession, hooks: { saved(): boolean; st
         s.current.hasThumb = true;
       }
       thumb.offered = undefined;
+      // The first thumbnail was made while this save (without it) was in flight: store it now,
+      // not with some later edit (any save still to come carries it anyway).
+      if (!s.current.hasThumb && thumb.pending !== undefined) {
+        setTimeout(() => {
+          if (!s.current.hasThumb && thumb.pending !== undefined && hooks.saved()) hooks.storeNow();
+        }, 0);
+      }
     },
     last: (): Blob | null => thumb.last,
     dispose(): void {
